@@ -1,0 +1,172 @@
+"""The one place that decides "may this user do X to this object" (ROLES.md).
+
+Two questions, answered here and nowhere else:
+
+* ``can(user, action, obj=None)`` — may the user take this action (on this
+  object)? Rules are ``rules`` predicates: role predicates combined with a
+  scope predicate (the object's organization lies in the user's subtree).
+* ``scoped_*(user)`` — the querysets a user may see at all. Views fetch objects
+  through them, so another branch's id gives 404 rather than someone else's data.
+
+Views call ``require(request, action, obj)``, which raises PermissionDenied and
+writes an audit row for the refusal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from portal.accounts.models import Role
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from branches.models import Organization
+
+
+# --- role predicates --------------------------------------------------------
+
+
+def _role(*roles: str) -> rules.Predicate:
+    names = "_or_".join(roles)
+
+    @rules.predicate(name=f"has_role_{names}")
+    def check(user) -> bool:
+        return bool(user and user.is_authenticated and user.is_active and user.role in roles)
+
+    return check
+
+
+is_staff_role = _role(Role.STAFF)
+is_secretary = _role(Role.SECRETARY)
+is_reviewer = _role(Role.REVIEWER)
+is_committee_admin = _role(Role.COMMITTEE_ADMIN)
+is_sysadmin = _role(Role.SYSADMIN)
+is_auditor = _role(Role.AUDITOR)
+is_business_user = _role(Role.STAFF, Role.SECRETARY, Role.REVIEWER, Role.COMMITTEE_ADMIN)
+is_roster_reader = _role(Role.SECRETARY, Role.REVIEWER, Role.COMMITTEE_ADMIN)
+is_roster_keeper = _role(Role.SECRETARY, Role.COMMITTEE_ADMIN)
+
+
+def organization_of(obj: Any) -> Organization | None:
+    """The organization an object belongs to, for scope checks."""
+    from branches.models import Organization
+
+    if obj is None:
+        return None
+    if isinstance(obj, Organization):
+        return obj
+    return getattr(obj, "organization", None)
+
+
+def in_scope_of(user, org: Organization | None) -> bool:
+    if org is None or not user.is_authenticated:
+        return False
+    if user.role in (Role.SYSADMIN, Role.AUDITOR):
+        return True
+    scope = user.scope
+    return scope is not None and org.path.startswith(scope.path)
+
+
+@rules.predicate
+def in_scope(user, obj) -> bool:
+    return in_scope_of(user, organization_of(obj))
+
+
+@rules.predicate
+def is_active_object(user, obj) -> bool:
+    return obj is None or getattr(obj, "is_active", True)
+
+
+# --- the rule table: action -> predicate -------------------------------------
+
+permissions = rules.RuleSet()
+
+# Workbench and own account: every signed-in role.
+permissions.add_rule("workbench.view", rules.is_authenticated & rules.is_active)
+permissions.add_rule("account.change_password", rules.is_authenticated & rules.is_active)
+
+# Organizations: the tree is readable within scope by business roles; the committee office keeps it.
+permissions.add_rule("organization.list", is_business_user)
+permissions.add_rule("organization.view", is_business_user & in_scope)
+permissions.add_rule("organization.create", is_committee_admin)
+permissions.add_rule("organization.add_child", is_committee_admin & in_scope & is_active_object)
+permissions.add_rule("organization.change", is_committee_admin & in_scope)
+permissions.add_rule("organization.deactivate", is_committee_admin & in_scope)
+
+# Members (the roster holds personal data): secretaries, reviewers and the committee office, in scope.
+permissions.add_rule("member.list", is_roster_reader)
+permissions.add_rule("member.view", is_roster_reader & in_scope)
+permissions.add_rule("member.create", is_roster_keeper)
+permissions.add_rule("member.create_in", is_roster_keeper & in_scope & is_active_object)
+permissions.add_rule("member.change", is_roster_keeper & in_scope)
+permissions.add_rule("member.deactivate", is_roster_keeper & in_scope)
+permissions.add_rule("member.view_phone", is_roster_keeper & in_scope)
+permissions.add_rule("member.view_history", (is_roster_keeper & in_scope) | is_auditor)
+
+# Audit log and change history: the auditor only (三员分立).
+permissions.add_rule("audit.view", is_auditor)
+
+# Django admin site: accounts and configuration (system admin), business data (committee admin).
+permissions.add_rule("admin.site", is_sysadmin | is_committee_admin)
+permissions.add_rule("admin.accounts", is_sysadmin)
+permissions.add_rule("admin.business", is_committee_admin)
+permissions.add_rule("admin.security", is_sysadmin)
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    if action not in permissions:
+        raise KeyError(f"unknown action {action!r}")
+    return permissions.test_rule(action, user, obj)
+
+
+def require(request: HttpRequest, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied (and audit the refusal) unless the user may take the action."""
+    if can(request.user, action, obj):
+        return
+    from portal.audit.log import record
+    from portal.audit.models import Event, Result
+
+    record(
+        event=Event.ACCESS_DENIED,
+        user=request.user,
+        obj=obj if hasattr(obj, "_meta") else None,
+        result=Result.DENIED,
+        detail={"action": action, "path": request.path[:200], "method": request.method},
+    )
+    raise PermissionDenied(action)
+
+
+# --- scoped querysets ---------------------------------------------------------
+
+
+def scope_q(user, field: str = "organization") -> Q:
+    """Rows whose organization (reached through ``field``) lies in the user's scope."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.role in (Role.SYSADMIN, Role.AUDITOR):
+        return Q()
+    if user.scope_id is None:
+        return Q(pk__in=[])
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}path__startswith": user.scope.path})
+
+
+def scoped_organizations(user) -> QuerySet:
+    from branches.models import Organization
+
+    if not can(user, "organization.list"):
+        return Organization.objects.none()
+    return Organization.objects.filter(scope_q(user, field=""))
+
+
+def scoped_members(user) -> QuerySet:
+    from branches.models import Member
+
+    if not can(user, "member.list"):
+        return Member.objects.none()
+    return Member.objects.filter(scope_q(user)).select_related("organization")
