@@ -97,6 +97,7 @@ permissions.add_rule("organization.create", is_committee_admin)
 permissions.add_rule("organization.add_child", is_committee_admin & in_scope & is_active_object)
 permissions.add_rule("organization.change", is_committee_admin & in_scope)
 permissions.add_rule("organization.deactivate", is_committee_admin & in_scope)
+permissions.add_rule("organization.view_history", (is_committee_admin & in_scope) | is_auditor)
 
 # Members (the roster holds personal data): secretaries, reviewers and the committee office, in scope.
 permissions.add_rule("member.list", is_roster_reader)
@@ -170,3 +171,67 @@ def scoped_members(user) -> QuerySet:
     if not can(user, "member.list"):
         return Member.objects.none()
     return Member.objects.filter(scope_q(user)).select_related("organization")
+
+
+# --- innovation projects (issue 3) ---------------------------------------------------------
+
+
+@rules.predicate
+def project_is_published(user, project) -> bool:
+    from projects.models import PUBLISHED_STATUSES
+
+    return project is not None and project.status in PUBLISHED_STATUSES
+
+
+@rules.predicate
+def project_is_editable(user, project) -> bool:
+    from projects.models import Status
+
+    return project is not None and project.status == Status.DRAFT
+
+
+@rules.predicate
+def project_in_publicity(user, project) -> bool:
+    from projects.models import Status
+
+    return project is not None and project.status == Status.APPROVED
+
+
+@rules.predicate
+def project_is_running(user, project) -> bool:
+    from projects.models import Status
+
+    return project is not None and project.status in (Status.APPROVED, Status.IN_PROGRESS)
+
+
+is_reviewer_or_admin = _role(Role.REVIEWER, Role.COMMITTEE_ADMIN)
+
+permissions.add_rule("project.list", is_business_user)
+permissions.add_rule("project.view", (is_business_user & project_is_published) | (is_roster_reader & in_scope))
+permissions.add_rule("project.create", is_secretary)
+permissions.add_rule("project.create_in", is_secretary & in_scope & is_active_object)
+permissions.add_rule("project.edit", is_secretary & in_scope & project_is_editable)
+permissions.add_rule("project.act", (is_secretary | is_reviewer_or_admin) & in_scope)
+permissions.add_rule("project.review_queue", is_reviewer_or_admin)
+permissions.add_rule("project.report", is_secretary & in_scope & project_is_running)
+permissions.add_rule("project.object", is_business_user & project_in_publicity)
+permissions.add_rule("project.resolve_objection", is_committee_admin & in_scope)
+permissions.add_rule("project.evaluate", is_reviewer_or_admin & in_scope)
+permissions.add_rule("project.decide_extension", is_committee_admin & in_scope)
+permissions.add_rule("project.print", is_roster_reader & in_scope)
+permissions.add_rule("project.download", (is_business_user & project_is_published) | (is_roster_reader & in_scope))
+permissions.add_rule("plan.list", is_roster_reader)
+permissions.add_rule("plan.create_in", is_secretary & in_scope)
+
+
+def scoped_projects(user) -> QuerySet:
+    """Projects a user may open: own scope in any state (secretaries, reviewers, committee office),
+    and everyone's from publicity on (all business roles)."""
+    from projects.models import PUBLISHED_STATUSES, Project
+
+    if not can(user, "project.list"):
+        return Project.objects.none()
+    visible = Q(status__in=PUBLISHED_STATUSES)
+    if can(user, "member.list"):
+        visible |= scope_q(user)
+    return Project.objects.filter(visible)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("workbench/", include("portal.workbench.urls")),
     path("audit/", include("portal.audit.urls")),
     path("org/", include("branches.urls")),
+    path("projects/", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -30,6 +30,12 @@ class Company:
     member_b: Member
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing with PBKDF2's full work factor makes every factory user cost ~0.3 s."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def company(db) -> Company:
     committee = make_org("测试公司党委", OrgKind.COMMITTEE, code="C01")
