@@ -1,5 +1,6 @@
 # Red Engine — see README.md. Every target builds on `make install`.
-PYTHON ?= python3.11
+# Python 3.11: `python3.11`, or `python3` when that is 3.11 (override with `make PYTHON=...`).
+PYTHON ?= $(shell for p in python3.11 python3; do $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null && { command -v $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -9,7 +10,7 @@ PORT ?= 8000
 .PHONY: install assets run test lint migrate demo messages check-deploy clean
 
 $(PY):
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@test -n "$(PYTHON)" && command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required: neither python3.11 nor python3 is 3.11 (or pass PYTHON=/path/to/python3.11)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
@@ -41,6 +42,7 @@ run: demo
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 

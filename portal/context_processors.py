@@ -13,6 +13,9 @@ NAV = [
     (_("Workbench"), "workbench:home", "workbench.view", "speedometer2"),
     (_("Organizations"), "branches:organization_list", "organization.list", "diagram-3"),
     (_("Members"), "branches:member_list", "member.list", "people"),
+    (_("Projects"), "projects:list", "project.list", "rocket-takeoff"),
+    (_("Review"), "projects:review_queue", "project.review_queue", "clipboard-check"),
+    (_("Publicity"), "projects:publicity", "project.list", "megaphone"),
     (_("Audit log"), "audit:event_list", "audit.view", "journal-text"),
     (_("Administration"), "admin:index", "admin.site", "gear"),
 ]

@@ -42,28 +42,36 @@ class RequestIdMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """Absolute session lifetime on top of the sliding idle timeout (SESSION_COOKIE_AGE)."""
+    """Absolute session lifetime on top of the sliding idle timeout (SESSION_COOKIE_AGE).
+
+    The check runs in ``process_view`` so that MessageMiddleware (listed later) has
+    already attached its storage to the request when the expiry message is added.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            started = request.session.get(SESSION_STARTED_KEY)
-            now = time.time()
-            if started is None:
-                request.session[SESSION_STARTED_KEY] = now
-            elif now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
-                logout(request)
-                messages.info(request, _("Your session has ended; please sign in again."))
-                return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        started = request.session.get(SESSION_STARTED_KEY)
+        now = time.time()
+        if not isinstance(started, (int, float)):
+            request.session[SESSION_STARTED_KEY] = now
+        elif now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+            logout(request)
+            messages.info(request, _("Your session has ended; please sign in again."))
+            return redirect(settings.LOGIN_URL)
+        return None
 
 
 class PasswordChangeRequiredMiddleware:
     """First login, admin reset and expiry (90 days by default) force a password change."""
 
-    ALLOWED_URL_NAMES = {"accounts:password_change", "accounts:logout", "accounts:login"}
+    ALLOWED_URL_NAMES = {"accounts:password_change", "accounts:logout", "accounts:login", "set_language"}
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response

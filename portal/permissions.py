@@ -98,6 +98,8 @@ permissions.add_rule("organization.add_child", is_committee_admin & in_scope & i
 permissions.add_rule("organization.change", is_committee_admin & in_scope)
 permissions.add_rule("organization.deactivate", is_committee_admin & in_scope)
 permissions.add_rule("organization.view_history", (is_committee_admin & in_scope) | is_auditor)
+permissions.add_rule("organization.manage", is_committee_admin)  # role level: edit, deactivate
+permissions.add_rule("organization.history", is_committee_admin | is_auditor)  # role level
 
 # Members (the roster holds personal data): secretaries, reviewers and the committee office, in scope.
 permissions.add_rule("member.list", is_roster_reader)
@@ -108,6 +110,8 @@ permissions.add_rule("member.change", is_roster_keeper & in_scope)
 permissions.add_rule("member.deactivate", is_roster_keeper & in_scope)
 permissions.add_rule("member.view_phone", is_roster_keeper & in_scope)
 permissions.add_rule("member.view_history", (is_roster_keeper & in_scope) | is_auditor)
+permissions.add_rule("member.manage", is_roster_keeper)  # role level: edit, deactivate, full phone
+permissions.add_rule("member.history", is_roster_keeper | is_auditor)  # role level
 
 # Audit log and change history: the auditor only (三员分立).
 permissions.add_rule("audit.view", is_auditor)
@@ -204,6 +208,13 @@ def project_is_running(user, project) -> bool:
     return project is not None and project.status in (Status.APPROVED, Status.IN_PROGRESS)
 
 
+@rules.predicate
+def project_accepts_files(user, project) -> bool:
+    from projects.models import Status
+
+    return project is not None and project.status not in (Status.REJECTED, Status.TERMINATED, Status.EVALUATED)
+
+
 is_reviewer_or_admin = _role(Role.REVIEWER, Role.COMMITTEE_ADMIN)
 
 permissions.add_rule("project.list", is_business_user)
@@ -217,10 +228,15 @@ permissions.add_rule("project.report", is_secretary & in_scope & project_is_runn
 permissions.add_rule("project.object", is_business_user & project_in_publicity)
 permissions.add_rule("project.resolve_objection", is_committee_admin & in_scope)
 permissions.add_rule("project.evaluate", is_reviewer_or_admin & in_scope)
+permissions.add_rule("project.review", is_reviewer_or_admin & in_scope)  # decide applications and completions
+permissions.add_rule("project.committee", is_committee_admin)  # role level: objections, extensions, termination
+permissions.add_rule("project.terminate", is_committee_admin & in_scope)
 permissions.add_rule("project.decide_extension", is_committee_admin & in_scope)
 permissions.add_rule("project.print", is_roster_reader & in_scope)
+permissions.add_rule("project.attach", is_secretary & in_scope & project_accepts_files)
 permissions.add_rule("project.download", (is_business_user & project_is_published) | (is_roster_reader & in_scope))
 permissions.add_rule("plan.list", is_roster_reader)
+permissions.add_rule("plan.create", is_secretary)
 permissions.add_rule("plan.create_in", is_secretary & in_scope)
 
 

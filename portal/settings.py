@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "portal.context_processors.navigation",
+                "portal.workbench.context_processors.unread_notifications",
             ],
         },
     },
@@ -228,6 +229,10 @@ STORAGES = {
 # Uploaded files live outside the web root and are served only by permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"
+# Upload limits (SECURITY.md §20): per file, per project, and the largest image accepted (pixels).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
+PROJECT_ATTACHMENTS_MAX = env_int("PROJECT_ATTACHMENTS_MAX", 50)
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
 
 # --- E-mail ----------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "")

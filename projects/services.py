@@ -24,6 +24,8 @@ from portal.audit.models import Event
 from portal.permissions import can
 
 from .models import (
+    Attachment,
+    AttachmentKind,
     Evaluation,
     EvaluationScore,
     Extension,
@@ -360,6 +362,10 @@ def objection_lodge(*, project: Project, by, text: str) -> Objection:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write what the objection is about.")})
+    # A double-submitted form (same person, same words, still open) records one objection, not two.
+    same = Objection.objects.filter(project=locked, raised_by=by, text=text, status=ObjectionStatus.OPEN).first()
+    if same is not None:
+        return same
     objection = Objection(project=locked, raised_by=by, text=text)
     objection.full_clean()
     objection.save()
@@ -439,9 +445,11 @@ def report_file(*, project: Project, by, data: dict[str, Any]) -> ProgressReport
     if not can(by, "project.report", locked):
         raise TransitionError(_("Progress reports are filed by the project's branch while it is in progress."))
     report = ProgressReport(project=locked, submitted_by=by, **data)
-    report.full_clean()
+    report.clean_fields()
+    # Before full_clean(), so the message names the quarter rather than the bare unique constraint.
     if ProgressReport.objects.filter(project=locked, year=report.year, quarter=report.quarter).exists():
         raise ValidationError({"quarter": _("A report for this quarter has already been filed.")})
+    report.full_clean()
     report.save()
     ProjectTransition.objects.create(
         project=locked,
@@ -527,15 +535,93 @@ def project_terminate(*, project: Project, by, reason: str) -> Project:
 
 @transaction.atomic
 def plan_create(
-    *, by, member: Member, year: int, goal: str, result: str = "", value: Decimal = Decimal("0")
+    *,
+    by,
+    member: Member,
+    year: int,
+    goal: str,
+    result: str = "",
+    value: Decimal = Decimal("0"),
+    is_done: bool = False,
 ) -> ImprovementPlan:
     branch = member.organization.branch()
     if branch is None or not can(by, "plan.create_in", branch):
         raise TransitionError(_("You may file plans only for people of your own branch."))
     plan = ImprovementPlan(
-        member=member, organization=branch, year=year, goal=goal, result=result, value=value, filed_by=by
+        member=member,
+        organization=branch,
+        year=year,
+        goal=goal,
+        result=result,
+        value=value,
+        is_done=is_done,
+        filed_by=by,
     )
     plan.full_clean()
     plan.save()
     record(event=Event.CREATE, user=by, obj=plan)
     return plan
+
+
+# --- attachments ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    project: Project,
+    by,
+    upload,
+    kind: str | None = None,
+    result: Result | None = None,
+    report: ProgressReport | None = None,
+) -> Attachment:
+    """Store one checked file (projects/files.py) for a project, a result or a progress report.
+
+    ``upload`` is a ``files.CheckedFile`` (already checked by a form) or an uploaded file, which is
+    checked here: no caller can store a file that did not pass the content checks.
+    """
+    from . import files
+
+    locked = _lock(project)
+    if not can(by, "project.attach", locked):
+        raise TransitionError(_("Files are added by the project's branch, and not once the project is closed."))
+    if (result is not None and result.project_id != locked.pk) or (
+        report is not None and report.project_id != locked.pk
+    ):
+        raise ValidationError(_("The file must belong to a result or report of the same project."))
+    checked = upload if isinstance(upload, files.CheckedFile) else files.check_upload(upload)
+    if kind == AttachmentKind.PHOTO and checked.kind != AttachmentKind.PHOTO:
+        raise ValidationError(
+            {"file": _("“%(name)s” is not an image; photos must be images.") % {"name": checked.name}}
+        )
+    limit = files.max_per_project()
+    if Attachment.objects.filter(project=locked, is_active=True).count() >= limit:
+        raise ValidationError(
+            {"file": _("A project holds at most %(limit)s files; this one is full.") % {"limit": limit}}
+        )
+    attachment = Attachment(
+        project=locked,
+        result=result,
+        report=report,
+        kind=checked.kind,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=by,
+    )
+    stored = checked.stored_file()
+    attachment.file.save(stored.name, stored, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+        record(
+            event=Event.CREATE,
+            user=by,
+            obj=attachment,
+            detail={"project": locked.pk, "size": attachment.size, "type": attachment.content_type},
+        )
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment

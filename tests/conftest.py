@@ -36,8 +36,24 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def ensure_default_configuration() -> None:
+    """Transactional tests (live server, threads) flush the tables, and with them the rows
+    that data migrations created; put the default configuration back when it is gone."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from projects.models import Category
+
+    if Category.objects.exists():
+        return
+    seed = importlib.import_module("projects.migrations.0002_default_configuration").seed
+    seed(django_apps, None)
+
+
 @pytest.fixture
 def company(db) -> Company:
+    ensure_default_configuration()
     committee = make_org("测试公司党委", OrgKind.COMMITTEE, code="C01")
     general = make_org("第一党总支", OrgKind.GENERAL_BRANCH, committee, code="G01")
     branch_a = make_org("甲党支部", OrgKind.BRANCH, general, code="B0A")

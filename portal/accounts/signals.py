@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -15,6 +17,16 @@ from .models import normalize_username
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs) -> None:
     record(event=Event.LOGIN_SUCCESS, user=user)
+
+
+@receiver(user_logged_in)
+def mark_session_start(sender, request, user, **kwargs) -> None:
+    """The absolute session lifetime (SessionLifetimeMiddleware) counts from the login."""
+    from portal.middleware import SESSION_STARTED_KEY
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_STARTED_KEY] = time.time()
 
 
 @receiver(user_logged_out)

@@ -37,6 +37,7 @@ class Event(models.TextChoices):
     TRANSITION = "object.transition", _("State changed")
     EXPORT = "data.export", _("Exported")
     PERSONAL_DATA_VIEW = "personal.view", _("Personal data shown")
+    AUDIT_PURGE = "audit.purge", _("Old audit events purged")
 
 
 class Result(models.TextChoices):

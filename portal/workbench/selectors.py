@@ -1,13 +1,25 @@
-"""What waits for this user now. Later capabilities (projects, rounds, campaigns) add their to-dos here."""
+"""What waits for this user now: to-dos with counts, deadlines and links, per role.
+
+Later capabilities (rounds, campaigns) add their to-dos here. Every to-do of the innovation
+projects comes from one aggregate query (plus one each for objections and extension requests
+for the committee office), so the workbench runs a constant number of queries.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Role
 from portal.permissions import can, scoped_members, scoped_organizations
+
+from .models import Notification
+
+RECENT_NOTIFICATIONS = 5
 
 
 @dataclass
@@ -16,6 +28,7 @@ class Todo:
     url: str
     count: int = 0
     deadline: object = None
+    key: str = ""
 
 
 @dataclass
@@ -24,6 +37,7 @@ class Workbench:
     figures: list[tuple[str, int, str]] = field(default_factory=list)  # (label, value, url)
     empty_reason: str = ""
     shortcuts: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+    notifications: list[Notification] = field(default_factory=list)
 
 
 EMPTY_REASONS = {
@@ -43,19 +57,89 @@ EMPTY_REASONS = {
     Role.AUDITOR: _("Nothing waits for you. The audit log lists logins, refusals and every change."),
 }
 
+# Which project to-dos each role sees, in display order.
+PROJECT_TODOS = {
+    Role.STAFF: ("publicity",),
+    Role.SECRETARY: ("returned", "drafts", "reports_due", "publicity"),
+    Role.REVIEWER: ("applications", "completions", "evaluations"),
+    Role.COMMITTEE_ADMIN: ("applications", "completions", "evaluations", "objections", "extensions"),
+}
 
-def workbench_for(user) -> Workbench:
-    from django.urls import reverse
 
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    last_month = quarter_of(day) * 3
+    if last_month == 12:
+        return dt.date(day.year, 12, 31)
+    return dt.date(day.year, last_month + 1, 1) - dt.timedelta(days=1)
+
+
+def project_todo_counts(user, *, today: dt.date | None = None) -> dict[str, object]:
+    """Counts of every project to-do, in one query (projects.selectors_review.project_counts)."""
+    from projects.selectors_review import project_counts
+
+    return project_counts(user, today=today)
+
+
+def _project_todos(user, today: dt.date) -> list[Todo]:
+    keys = PROJECT_TODOS.get(user.role, ())
+    if not keys or not can(user, "project.list"):
+        return []
+    counts = project_todo_counts(user, today=today)
+    queue = reverse("projects:review_queue")
+    projects = reverse("projects:list")
+    publicity = reverse("projects:publicity")
+    catalogue = {
+        "drafts": (_("Drafts to submit"), f"{projects}?status=draft", None),
+        "returned": (_("Projects returned to us for changes"), f"{projects}?status=draft", None),
+        "reports_due": (
+            _("Projects in progress without this quarter's progress report"),
+            f"{projects}?status=in_progress",
+            quarter_end(today),
+        ),
+        "publicity": (
+            _("Projects in publicity (read them, raise an objection)"),
+            publicity,
+            counts.get("publicity_ends"),
+        ),
+        "applications": (_("Applications to review"), f"{queue}?tab=applications", None),
+        "completions": (_("Completion requests to review"), f"{queue}?tab=completions", None),
+        "evaluations": (_("Completed projects to evaluate"), f"{queue}?tab=evaluations", None),
+        "objections": (_("Open objections to resolve"), f"{queue}?tab=objections", None),
+        "extensions": (_("Extension requests to decide"), f"{queue}?tab=extensions", None),
+    }
+    todos = []
+    for key in keys:
+        count = counts.get(key) or 0
+        if count > 0:
+            title, url, deadline = catalogue[key]
+            todos.append(Todo(title=str(title), url=url, count=count, deadline=deadline, key=key))
+    return todos
+
+
+def workbench_for(user, *, today: dt.date | None = None) -> Workbench:
+    today = today or timezone.localdate()
     wb = Workbench(empty_reason=str(EMPTY_REASONS.get(user.role, "")))
+    wb.todos = _project_todos(user, today)
     if can(user, "member.list"):
         members = scoped_members(user).filter(is_active=True)
         wb.figures.append((str(_("People in my scope")), members.count(), reverse("branches:member_list")))
     if can(user, "organization.list"):
         orgs = scoped_organizations(user).filter(is_active=True, kind="branch")
         wb.figures.append((str(_("Branches in my scope")), orgs.count(), reverse("branches:organization_list")))
+    if can(user, "project.review_queue"):
+        wb.shortcuts.append((str(_("Review queue")), reverse("projects:review_queue")))
+    if can(user, "project.list"):
+        wb.shortcuts.append((str(_("Projects")), reverse("projects:list")))
+        wb.shortcuts.append((str(_("Projects in publicity")), reverse("projects:publicity")))
     if can(user, "audit.view"):
         wb.shortcuts.append((str(_("Audit log")), reverse("audit:event_list")))
     if can(user, "admin.site"):
         wb.shortcuts.append((str(_("Administration")), reverse("admin:index")))
+    wb.notifications = list(
+        Notification.objects.filter(recipient=user).order_by("-created_at", "-id")[:RECENT_NOTIFICATIONS]
+    )
     return wb

@@ -1,0 +1,127 @@
+"""`manage.py load_demo`: build the demo company and its projects, print the logins (`make run` shows this)."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from portal.demo import DEMO_PASSWORD, DemoPasswordError, DemoResult, load_demo
+from portal.demo_projects import DemoProjectsResult, load_demo_projects
+
+
+def _width(text: str) -> int:
+    """Terminal columns: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(rows: list[list[str]]) -> list[str]:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def format_report(result: DemoResult) -> list[str]:
+    c = result.counts
+    if result.created:
+        head = f"Demo company created: {result.company}"
+    else:
+        head = f"Demo company already loaded, nothing changed: {result.company}"
+    lines = [
+        head,
+        f"  {c['general_branches']} general branches, {c['branches']} branches, {c['party_groups']} party groups; "
+        f"{c['people']} people ({c['full']} members, {c['probationary']} probationary, "
+        f"{c['non_party']} non-party staff)",
+        "",
+        "Demo logins:",
+    ]
+    rows = [["username", "role", "scope", "password", "name"]]
+    for login in result.logins:
+        rows.append([login.username, str(login.role), login.scope or "(whole system)", login.password, login.full_name])
+    lines += ["  " + line for line in format_table(rows)]
+    if any(login.password != DEMO_PASSWORD for login in result.logins):
+        lines.append("  (changed): the password was changed after loading; the demo password no longer applies.")
+    return lines
+
+
+STATUS_ORDER = (
+    "draft",
+    "submitted",
+    "approved",
+    "in_progress",
+    "completion_review",
+    "completed",
+    "evaluated",
+    "rejected",
+    "terminated",
+)
+
+
+def format_projects(result: DemoProjectsResult) -> list[str]:
+    if not result.statuses:
+        return []
+    head = "Demo projects created" if result.created else "Demo projects already loaded, nothing changed"
+    years = ", ".join(f"{year}: {count}" for year, count in result.years.items())
+    statuses = ", ".join(
+        f"{name} {result.statuses.get(name, 0)}"
+        + (f" ({result.returned} returned)" if name == "draft" and result.returned else "")
+        for name in STATUS_ORDER
+    )
+    lines = [
+        "",
+        f"{head}: {result.total} innovation projects ({years}), {result.plans} improvement plans (登高计划)",
+        f"  {statuses}",
+    ]
+    if result.branches_without_led:
+        lines.append(f"  Branches without a branch-led action this year: {'、'.join(result.branches_without_led)}")
+    if result.service_accounts:
+        lines += [
+            "",
+            "Service accounts: the secretaries of the branches without a demo login filed their projects.",
+            "  They have no password and cannot sign in (a system admin may set one).",
+        ]
+        rows = [["username", "scope", "name"]]
+        rows += [[a.username, a.branch, a.full_name] for a in result.service_accounts]
+        lines += ["  " + line for line in format_table(rows)]
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo company (committee, branches, party groups, people), one login per role, and innovation "
+        "projects in every state with improvement plans. Safe to rerun: what exists is left alone."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--quiet", action="store_true", help="Print nothing unless something goes wrong.")
+        parser.add_argument(
+            "--without-projects", action="store_true", help="Build the company and logins only, no projects."
+        )
+
+    def handle(self, *args, quiet: bool = False, without_projects: bool = False, **options) -> None:
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                result = load_demo()
+                projects = None if without_projects else load_demo_projects()
+        except DemoPasswordError as exc:
+            raise CommandError(str(exc)) from exc
+        if quiet or options["verbosity"] == 0:
+            return
+        lines = format_report(result)
+        if projects is not None:
+            lines += format_projects(projects)
+        if result.created or (projects is not None and projects.created):
+            lines += ["", f"Loaded in {time.monotonic() - started:.1f} s."]
+        for line in lines:
+            self.stdout.write(line)

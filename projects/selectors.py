@@ -1,0 +1,271 @@
+"""Reads of the branch-secretary pages: scoped querysets with their joins, so pages run a fixed
+number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Member, Organization, OrgKind, PartyStatus
+from portal.permissions import scope_q, scoped_members, scoped_organizations, scoped_projects
+
+from .models import (
+    Attachment,
+    EvaluationScore,
+    Extension,
+    Grade,
+    ImprovementPlan,
+    Objection,
+    ProgressReport,
+    Project,
+    ProjectTransition,
+    Result,
+    Status,
+    TeamMember,
+    TeamRole,
+)
+from .workflow import TRANSITIONS
+
+MEMBER_SEARCH_LIMIT = 20
+
+# Timeline labels of the log rows that are not state changes.
+EXTRA_ACTION_LABELS = {
+    "report": _("Progress report filed"),
+    "objection_resolved": _("Objection resolved"),
+    "extension_approved": _("Extension approved"),
+    "extension_refused": _("Extension refused"),
+}
+
+
+# --- list ------------------------------------------------------------------------------------------
+
+
+def project_list_queryset(user) -> QuerySet[Project]:
+    """The user's visible projects with everything the list shows, and the value of the results so far."""
+    result_value = (
+        Result.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("value"))
+        .values("total")
+    )
+    return (
+        scoped_projects(user)
+        .select_related("organization", "category", "leader")
+        .annotate(
+            result_value=Coalesce(
+                Subquery(result_value, output_field=DecimalField(max_digits=14, decimal_places=2)),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            )
+        )
+        .order_by("-year", "-created_at", "-id")
+    )
+
+
+def filter_organizations(user) -> QuerySet[Organization]:
+    """Nodes that file or group projects (committees, general branches, branches) in the user's scope."""
+    return scoped_organizations(user).filter(
+        kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH], is_active=True
+    )
+
+
+def project_years(user) -> list[int]:
+    return list(scoped_projects(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+# --- the form: people of the secretary's branch ------------------------------------------------------
+
+
+def branch_people(user) -> QuerySet[Member]:
+    """Active people (party and non-party) of the user's branch subtree: the team candidates."""
+    return scoped_members(user).filter(is_active=True).order_by("name", "id")
+
+
+def branch_party_members(user) -> QuerySet[Member]:
+    return branch_people(user).exclude(party_status=PartyStatus.NONE)
+
+
+def member_search(user, text: str) -> list[Member]:
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(
+        branch_people(user).filter(Q(name__icontains=text) | Q(employee_no__icontains=text))[:MEMBER_SEARCH_LIMIT]
+    )
+
+
+# --- detail --------------------------------------------------------------------------------------------
+
+DETAIL_PREFETCHES = (
+    "expected_result_types",
+    Prefetch(
+        "team",
+        queryset=TeamMember.objects.select_related("member__organization").order_by(
+            Case(
+                When(role=TeamRole.LEADER, then=Value(0)),
+                When(role=TeamRole.CORE, then=Value(1)),
+                default=Value(2),
+            ),
+            "id",
+        ),
+    ),
+    Prefetch("transitions", queryset=ProjectTransition.objects.select_related("by").order_by("at", "id")),
+    Prefetch(
+        "reports",
+        queryset=ProgressReport.objects.select_related("submitted_by").prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.filter(is_active=True))
+        ),
+    ),
+    Prefetch(
+        "results",
+        queryset=Result.objects.select_related("result_type").prefetch_related(
+            Prefetch("evidence", queryset=Attachment.objects.filter(is_active=True))
+        ),
+    ),
+    Prefetch("objections", queryset=Objection.objects.select_related("raised_by", "resolved_by")),
+    Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by")),
+    Prefetch("attachments", queryset=Attachment.objects.filter(is_active=True).select_related("uploaded_by")),
+)
+
+
+def project_for_detail(user) -> QuerySet[Project]:
+    """The scoped queryset a detail page fetches from (another branch's draft is simply not in it)."""
+    return scoped_projects(user).select_related(
+        "organization", "category", "topic_source", "leader", "created_by", "evaluation__evaluator"
+    )
+
+
+def prefetch_detail(project: Project, only: tuple[str, ...] | None = None) -> Project:
+    """Load every related list of the detail page at once (or only some of them, by name)."""
+    lookups = DETAIL_PREFETCHES
+    if only is not None:
+        lookups = tuple(p for p in DETAIL_PREFETCHES if (p if isinstance(p, str) else p.prefetch_to) in only)
+    prefetch_related_objects([project], *lookups)
+    return project
+
+
+@dataclass
+class TimelineEntry:
+    action: str
+    at: Any
+    who: str
+    label: str
+    from_label: str
+    to_label: str
+    changed: bool
+    comment: str
+    style: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+
+MEETING_LABELS = {
+    "date": _("Meeting date"),
+    "meeting": _("Meeting"),
+    "attendees": _("Attendees"),
+    "vote": _("Vote"),
+}
+
+
+def timeline(project: Project) -> list[TimelineEntry]:
+    """The transition log as display rows (uses the prefetched ``transitions``)."""
+    status_labels = dict(Status.choices)
+    entries = []
+    for row in project.transitions.all():
+        transition = TRANSITIONS.get(row.action)
+        label = transition.label if transition else EXTRA_ACTION_LABELS.get(row.action, row.action)
+        facts: list[tuple[str, str]] = []
+        detail = row.detail or {}
+        if detail.get("number"):
+            facts.append((str(_("Project number")), str(detail["number"])))
+        for key, value in (detail.get("meeting") or {}).items():
+            facts.append((str(MEETING_LABELS.get(key, key)), str(value)))
+        if row.action.startswith("extension_") and detail.get("new_end"):
+            facts.append((str(_("Planned end")), f"{detail.get('old_end', '')} → {detail['new_end']}"))
+        if detail.get("grade"):
+            facts.append((str(_("Total score")), str(detail.get("total", ""))))
+            facts.append((str(_("Grade")), str(dict(Grade.choices).get(detail["grade"], detail["grade"]))))
+        who = (row.by.get_full_name() or row.by.get_username()) if row.by is not None else str(_("System"))
+        entries.append(
+            TimelineEntry(
+                action=row.action,
+                at=row.at,
+                who=who,
+                label=str(label),
+                from_label=str(status_labels.get(row.from_status, row.from_status or "—")),
+                to_label=str(status_labels.get(row.to_status, row.to_status)),
+                changed=row.from_status != row.to_status,
+                comment=row.comment,
+                style=transition.style if transition else "secondary",
+                facts=facts,
+            )
+        )
+    return entries
+
+
+def return_note(project: Project, entries: list[TimelineEntry] | None = None) -> TimelineEntry | None:
+    """Why a returned draft came back: the last "return" step (from the prefetched timeline when given)."""
+    if not project.returned:
+        return None
+    if entries is None:
+        prefetch_detail(project, only=("transitions",))
+        entries = timeline(project)
+    returns = [e for e in entries if e.action == "return"]
+    return returns[-1] if returns else None
+
+
+def evaluation_scores(project: Project) -> list[EvaluationScore]:
+    evaluation = getattr(project, "evaluation", None)
+    if evaluation is None:
+        return []
+    return list(evaluation.scores.select_related("rubric_item").order_by("rubric_item__order", "id"))
+
+
+def completion_checklist(project: Project) -> list[tuple[str, bool]]:
+    """What completion needs (WORKFLOWS.md §1), with a tick for what is already there."""
+    has_result = project.results.exists()
+    has_final = project.reports.filter(is_final=True).exists()
+    return [
+        (str(_("At least one result (成果)")), has_result),
+        (str(_("The final progress report")), has_final),
+        (str(_("A completion summary")), bool(project.completion_summary.strip())),
+    ]
+
+
+# --- improvement plans ------------------------------------------------------------------------------
+
+
+def plan_queryset(user) -> QuerySet[ImprovementPlan]:
+    return (
+        ImprovementPlan.objects.filter(scope_q(user))
+        .select_related("member", "organization")
+        .order_by("-year", "organization__path", "member__name", "id")
+    )
+
+
+def plan_counts(queryset: QuerySet[ImprovementPlan]) -> dict[str, int]:
+    party = Q(member__party_status__in=[PartyStatus.FULL, PartyStatus.PROBATIONARY])
+    return queryset.order_by().aggregate(
+        total=Count("id"),
+        party=Count("id", filter=party),
+        non_party=Count("id", filter=Q(member__party_status=PartyStatus.NONE)),
+        done=Count("id", filter=Q(is_done=True)),
+    )
