@@ -31,6 +31,16 @@ class Company:
 
 
 @pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """Tests assert the English source messages; tests/test_i18n.py checks the Chinese default itself."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing with PBKDF2's full work factor makes every factory user cost ~0.3 s."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -62,6 +62,7 @@ MATRIX = [
     Row("workbench:notifications_mark_all_read", None,  POST,   (LOGIN,       DONE,        DONE,        DONE,        DONE,        DONE,        DONE,        DONE)),
     Row("workbench:notification_open",      "notice_a", GET,    (LOGIN,       404,         DONE,        404,         404,         404,         404,         404)),
     Row("audit:event_list",                 None,       GET,    (LOGIN,       403,         403,         403,         403,         403,         403,         200)),
+    Row("audit:object_history",             None,       GET,    (LOGIN,       403,         403,         403,         403,         403,         403,         200)),
     Row("admin:index",                      None,       GET,    (ADMIN_LOGIN, 403,         403,         403,         403,         200,         200,         403)),
     # organizations
     Row("branches:organization_list",       None,       GET,    (LOGIN,       200,         200,         200,         200,         200,         403,         403)),
@@ -134,7 +135,11 @@ def _named_urls(resolver: URLResolver | None = None, namespace: str = "") -> set
 
 def test_it_covers_every_url():
     in_resolver = {name for name in _named_urls() if not name.startswith(NOT_IN_MATRIX_NAMESPACES)}
-    in_matrix = {row.url for row in MATRIX}
+    # The projects rows live beside their views' tests, in the same table format.
+    from .test_projects_matrix import MATRIX as PROJECTS_MATRIX
+    from .test_projects_review_matrix import MATRIX as REVIEW_MATRIX
+
+    in_matrix = {row.url for row in [*MATRIX, *PROJECTS_MATRIX, *REVIEW_MATRIX]}
 
     assert in_resolver - in_matrix == set(), "add these URLs to the permission matrix"
     assert in_matrix - in_resolver - {"admin:index"} == set(), "the matrix names URLs that no longer exist"
