@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.log import diff, record
 from portal.audit.models import Event
+from portal.exceptions import CONFLICT_MESSAGE, ConflictError  # noqa: F401  (re-exported)
 
 from .models import ALLOWED_CHILD_KINDS, Member, Organization, OrgKind
 
@@ -38,20 +39,8 @@ MEMBER_FIELDS = (
 )
 MEMBER_KINDS = (OrgKind.BRANCH, OrgKind.PARTY_GROUP)
 
-CONFLICT_MESSAGE = _(
-    "Someone else changed this record while you were editing it. Nothing was saved: "
-    "reload the page to see their changes, then make your edit again."
-)
 EMPLOYEE_NO_TAKEN = _("This employee number is already registered to another person.")
 CODE_TAKEN = _("Another organization already uses this code.")
-
-
-class ConflictError(Exception):
-    """The record changed since the editor loaded it (stale ``version``)."""
-
-    def __init__(self, message: Any = CONFLICT_MESSAGE) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- snapshots for audit diffs --------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from branches.models import Member
 from portal.audit.log import diff, record
 from portal.audit.models import Event
+from portal.exceptions import ConflictError  # noqa: F401  (re-exported)
 from portal.permissions import can
 
 from .models import (
@@ -45,10 +46,6 @@ from .models import (
     TeamRole,
 )
 from .workflow import TRANSITIONS, TransitionError
-
-
-class ConflictError(Exception):
-    """Someone else saved the object after this user loaded it (optimistic locking)."""
 
 
 @dataclass(frozen=True)
