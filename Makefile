@@ -52,7 +52,7 @@ lint: install
 
 ## messages: refresh and compile the zh-hans catalogue
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
 
 check-deploy: install
