@@ -437,7 +437,8 @@ def project_start_if_due(*, project: Project) -> Project:
 
 
 @transaction.atomic
-def report_file(*, project: Project, by, data: dict[str, Any]) -> ProgressReport:
+def report_file(*, project: Project, by, data: dict[str, Any], files: Sequence = ()) -> ProgressReport:
+    """File a quarterly report with its evidence files (checked uploads), all or nothing."""
     locked = _lock(project)
     if not can(by, "project.report", locked):
         raise TransitionError(_("Progress reports are filed by the project's branch while it is in progress."))
@@ -459,11 +460,14 @@ def report_file(*, project: Project, by, data: dict[str, Any]) -> ProgressReport
         detail={"report": report.pk, "final": report.is_final},
     )
     record(event=Event.CREATE, user=by, obj=report, detail={"project": locked.pk})
+    for upload in files:
+        attachment_add(project=locked, by=by, upload=upload, report=report)
     return report
 
 
 @transaction.atomic
-def result_add(*, project: Project, by, data: dict[str, Any]) -> Result:
+def result_add(*, project: Project, by, data: dict[str, Any], files: Sequence = ()) -> Result:
+    """Record a result with its evidence files (checked uploads), all or nothing."""
     locked = _lock(project)
     if not can(by, "project.report", locked):
         raise TransitionError(_("Results are recorded by the project's branch while it is in progress."))
@@ -471,6 +475,8 @@ def result_add(*, project: Project, by, data: dict[str, Any]) -> Result:
     result.full_clean()
     result.save()
     record(event=Event.CREATE, user=by, obj=result, detail={"project": locked.pk, "value": str(result.value)})
+    for upload in files:
+        attachment_add(project=locked, by=by, upload=upload, result=result)
     return result
 
 

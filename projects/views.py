@@ -391,10 +391,9 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and form.has_room(project):
         try:
-            with transaction.atomic():
-                report = services.report_file(project=project, by=request.user, data=form.report_data())
-                for checked in form.cleaned_data["files"]:
-                    services.attachment_add(project=project, by=request.user, upload=checked, report=report)
+            report = services.report_file(
+                project=project, by=request.user, data=form.report_data(), files=form.cleaned_data["files"]
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except TransitionError as exc:
@@ -425,10 +424,9 @@ def result_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResultForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and form.has_room(project):
         try:
-            with transaction.atomic():
-                result = services.result_add(project=project, by=request.user, data=form.result_data())
-                for checked in form.cleaned_data["files"]:
-                    services.attachment_add(project=project, by=request.user, upload=checked, result=result)
+            result = services.result_add(
+                project=project, by=request.user, data=form.result_data(), files=form.cleaned_data["files"]
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except TransitionError as exc:
