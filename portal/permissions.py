@@ -251,3 +251,11 @@ def scoped_projects(user) -> QuerySet:
     if can(user, "member.list"):
         visible |= scope_q(user)
     return Project.objects.filter(visible)
+
+
+# --- review rounds (issue 4) ------------------------------------------------------------------
+
+permissions.add_rule("round.list", is_reviewer_or_admin | is_secretary)
+permissions.add_rule("round.manage", is_committee_admin & in_scope)
+permissions.add_rule("round.review", is_reviewer_or_admin & in_scope)
+permissions.add_rule("round.answer", is_secretary & in_scope)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("portal.audit.urls")),
     path("org/", include("branches.urls")),
     path("projects/", include("projects.urls")),
+    path("rounds/", include("projects.round_urls")),
     path("admin/", admin.site.urls),
 ]
 

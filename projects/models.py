@@ -534,3 +534,20 @@ class ImprovementPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.member}"
+
+
+# Review rounds live in their own module; imported here so Django registers them with this app.
+from .round_models import (  # noqa: E402,F401
+    Answer,
+    BranchComment,
+    CheckAnswer,
+    ChecklistItem,
+    Finding,
+    FindingStatus,
+    ProjectCheck,
+    Rating,
+    ReviewRound,
+    RoundKind,
+    RoundStatus,
+    RoundTransition,
+)
