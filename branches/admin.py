@@ -128,7 +128,11 @@ class OrganizationListFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        org = scoped_organizations(request.user).filter(pk=value).first() if value.isdigit() else None
+        org = (
+            scoped_organizations(request.user).filter(pk=value).first()
+            if value.isascii() and value.isdecimal()
+            else None
+        )
         if org is None:
             return queryset.none()
         return queryset.filter(organization__path__startswith=org.path)

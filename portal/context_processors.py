@@ -16,6 +16,7 @@ NAV = [
     (_("Projects"), "projects:list", "project.list", "rocket-takeoff"),
     (_("Review"), "projects:review_queue", "project.review_queue", "clipboard-check"),
     (_("Publicity"), "projects:publicity", "project.list", "megaphone"),
+    (_("Review rounds"), "rounds:list", "round.list", "calendar-check"),
     (_("Audit log"), "audit:event_list", "audit.view", "journal-text"),
     (_("Administration"), "admin:index", "admin.site", "gear"),
 ]

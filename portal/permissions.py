@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from portal.accounts.models import Role
 
@@ -259,3 +259,29 @@ permissions.add_rule("round.list", is_reviewer_or_admin | is_secretary)
 permissions.add_rule("round.manage", is_committee_admin & in_scope)
 permissions.add_rule("round.review", is_reviewer_or_admin & in_scope)
 permissions.add_rule("round.answer", is_secretary & in_scope)
+# Role-level checks of the round pages (403 before the scoped fetch's 404).
+permissions.add_rule("round.manage_any", is_committee_admin)  # create, items, transitions, export, branch comments
+permissions.add_rule("round.review_any", is_reviewer_or_admin)  # fill checklists, raise and confirm findings
+permissions.add_rule("round.answer_any", is_secretary)  # answer findings
+
+
+def scoped_rounds(user) -> QuerySet:
+    """Review rounds a user may open. Reviewers and the committee office: rounds run by an organization in
+    their subtree or above it. Secretaries: rounds that hold a check of a project in their scope."""
+    from projects.models import ProjectCheck, ReviewRound
+
+    if not can(user, "round.list") or user.scope_id is None:
+        return ReviewRound.objects.none()
+    if user.role == Role.SECRETARY:
+        checks = ProjectCheck.objects.filter(scope_q(user), round=OuterRef("pk"))
+        return ReviewRound.objects.filter(Exists(checks))
+    path, step = user.scope.path, user.scope.steplen
+    ancestors = [path[:n] for n in range(step, len(path), step)]
+    return ReviewRound.objects.filter(Q(organization__path__startswith=path) | Q(organization__path__in=ancestors))
+
+
+def scoped_checks(user) -> QuerySet:
+    """Checks of projects in the user's scope, in rounds the user may open."""
+    from projects.models import ProjectCheck
+
+    return ProjectCheck.objects.filter(scope_q(user), round__in=scoped_rounds(user))

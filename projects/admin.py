@@ -240,3 +240,6 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+from . import round_admin  # noqa: E402,F401  (review rounds: their own module)

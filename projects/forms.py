@@ -271,17 +271,17 @@ class BaseTeamFormSet(forms.BaseFormSet):
 
     def attach_people(self, people) -> None:
         """Give each row its person for display (one query for all rows)."""
-        ids = set()
-        for form in self.forms:
+
+        def as_id(form) -> int | None:
             raw = form["member"].value()
-            raw = getattr(raw, "pk", raw)
-            if str(raw or "").isdigit():
-                ids.add(int(raw))
+            raw = str(getattr(raw, "pk", raw) or "")
+            # isdigit() accepts "²"; only plain ASCII digits are an id.
+            return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 19 else None
+
+        ids = {i for i in (as_id(form) for form in self.forms) if i is not None}
         found = {m.pk: m for m in people.filter(pk__in=ids)} if ids else {}
         for form in self.forms:
-            raw = form["member"].value()
-            raw = getattr(raw, "pk", raw)
-            form.person = found.get(int(raw)) if str(raw or "").isdigit() else None
+            form.person = found.get(as_id(form))
 
     def entries(self) -> list[TeamEntry]:
         rows = []

@@ -128,7 +128,9 @@ def round_create(
 
 
 @transaction.atomic
-def round_transition(*, round_: ReviewRound, action: str, by) -> ReviewRound:
+def round_transition(*, round_: ReviewRound, action: str, by, at: dt.datetime | None = None) -> ReviewRound:
+    """Apply one step of ROUND_TRANSITIONS (``at`` back-dates it, for demo and imported history)."""
+    now = at or timezone.now()
     step = ROUND_TRANSITIONS.get(action)
     if step is None:
         raise TransitionError(_("Unknown action."))
@@ -150,17 +152,17 @@ def round_transition(*, round_: ReviewRound, action: str, by) -> ReviewRound:
         ).select_related("organization")
         checks = [ProjectCheck(round=locked, project=p, organization=p.organization) for p in projects]
         ProjectCheck.objects.bulk_create(checks, ignore_conflicts=True)
-        locked.opened_at = timezone.now()
+        locked.opened_at = now
         detail["checks"] = len(checks)
         _notify_branches(round_=locked)
     elif action == "close":
-        locked.closed_at = timezone.now()
+        locked.closed_at = now
     from_status = locked.status
     locked.status = step.target
     locked.version += 1
     locked.save()
     RoundTransition.objects.create(
-        round=locked, action=action, from_status=from_status, to_status=locked.status, by=by, detail=detail
+        round=locked, action=action, from_status=from_status, to_status=locked.status, by=by, at=now, detail=detail
     )
     record(event=Event.TRANSITION, user=by, obj=locked, detail={"action": action, **detail})
     return locked
@@ -318,3 +320,36 @@ def projects_missing_reports(*, round_: ReviewRound):
     reported = ProgressReport.objects.filter(year=round_.year, quarter=round_.quarter).values("project_id")
     return round_.checks.exclude(project_id__in=reported)
 
+
+@transaction.atomic
+def round_items_save(
+    *, round_: ReviewRound, by, items: list[tuple[str, str]], expected_version: int
+) -> list[ChecklistItem]:
+    """Replace the checklist of a draft round with ``items`` ((text, guidance) in order)."""
+    locked = _lock_round(round_)
+    _require_unfrozen(locked)
+    if locked.status != RoundStatus.DRAFT:
+        raise TransitionError(_("Checklist items can be changed only while the round is a draft."))
+    if not can(by, "round.manage", locked.organization):
+        raise TransitionError(_("Only the committee office may change the checklist."))
+    if locked.version != expected_version:
+        raise ConflictError(_("Someone else changed this round after you opened it. Reload the page."))
+    cleaned = [((text or "").strip(), (guidance or "").strip()) for text, guidance in items]
+    cleaned = [(text, guidance) for text, guidance in cleaned if text]
+    if not cleaned:
+        raise ValidationError(_("The checklist needs at least one item."))
+    before = list(locked.items.values_list("text", flat=True))
+    locked.items.all().delete()
+    created = [
+        ChecklistItem(round=locked, order=n, text=text, guidance=guidance)
+        for n, (text, guidance) in enumerate(cleaned, start=1)
+    ]
+    for item in created:
+        item.full_clean(exclude=["round"])
+    ChecklistItem.objects.bulk_create(created)
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    record(
+        event=Event.UPDATE, user=by, obj=locked, detail={"items": {"before": before, "after": [t for t, _g in cleaned]}}
+    )
+    return created

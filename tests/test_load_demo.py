@@ -36,23 +36,33 @@ from portal.demo_projects import (
     quarters_ending_between,
 )
 from portal.workbench.models import Notification
+from projects import round_services as rsv
 from projects.models import (
+    Answer,
+    BranchComment,
     Evaluation,
     Extension,
     ExtensionStatus,
+    Finding,
+    FindingStatus,
     Grade,
     ImprovementPlan,
     Objection,
     ObjectionStatus,
     ProgrammeSettings,
     Project,
+    ProjectCheck,
     ProjectTransition,
+    Rating,
     Result,
+    ReviewRound,
+    RoundKind,
+    RoundStatus,
     RubricItem,
     Status,
     TeamRole,
 )
-from projects.workflow import TRANSITIONS
+from projects.workflow import TRANSITIONS, TransitionError
 
 pytestmark = pytest.mark.django_db
 
@@ -466,7 +476,8 @@ class TestDemoProjects:
         secretary_a = User.objects.get(username="secretary_a")
         reviewer = User.objects.get(username="reviewer")
 
-        assert AuditEvent.objects.filter(event=Event.TRANSITION).count() == state_changes > 100
+        project_events = AuditEvent.objects.filter(event=Event.TRANSITION, object_type="projects.project")
+        assert project_events.count() == state_changes > 100
         assert AuditEvent.objects.filter(event=Event.CREATE, object_type="projects.project").count() == len(
             self.projects()
         )
@@ -490,3 +501,58 @@ class TestDemoProjects:
         assert row_counts() == before
         assert before["projects.Project"] >= 40 and before["workbench.Notification"] > 0
         assert "Demo company already loaded" in output and "Demo projects already loaded" in output
+        assert "Demo review rounds already loaded" in output
+
+    # --- review rounds (issue 4) ------------------------------------------------------------------
+
+    def rounds(self) -> tuple[ReviewRound, ReviewRound]:
+        rounds = list(ReviewRound.objects.filter(organization__code=COMPANY_CODE).order_by("quarter"))
+        assert len(rounds) == 2
+        return rounds[0], rounds[1]
+
+    def test_it_builds_a_closed_half_year_round_fully_reviewed(self):
+        closed, _open = self.rounds()
+        checks = list(closed.checks.prefetch_related("answers", "findings"))
+        items = closed.items.count()
+
+        assert closed.status == RoundStatus.CLOSED and closed.kind == RoundKind.HALF_YEAR
+        assert (closed.year, closed.quarter) == (self.year, 2) and closed.closed_at.date() < self.today
+        assert len(checks) >= 8 and all(c.rating and c.reviewer.username == "reviewer" for c in checks)
+        assert all(len(c.answers.all()) == items for c in checks)
+        assert len({c.rating for c in checks}) >= 3
+        assert any(a.answer != Answer.CONFORMS and a.note for c in checks for a in c.answers.all())
+        findings = [f for c in checks for f in c.findings.all()]
+        assert findings and all(f.status == FindingStatus.CONFIRMED and f.response for f in findings)
+        branches = {c.organization_id for c in checks}
+        comments = BranchComment.objects.filter(round=closed)
+        assert set(comments.values_list("organization_id", flat=True)) == branches
+        assert list(closed.transitions.values_list("action", flat=True)) == ["open", "start_review", "close"]
+        assert all(t.at.date() < self.today for t in closed.transitions.all())
+
+    def test_it_builds_an_open_q3_round_in_progress(self):
+        _closed, current = self.rounds()
+        checks = list(current.checks.select_related("project"))
+        missing = set(rsv.projects_missing_reports(round_=current).values_list("pk", flat=True))
+        findings = list(Finding.objects.filter(check_row__round=current).select_related("responded_by"))
+
+        assert current.status == RoundStatus.OPEN and (current.year, current.quarter) == (self.year, 3)
+        assert current.report_deadline >= self.today and current.review_deadline > current.report_deadline
+        assert checks and all(c.project.status in (Status.APPROVED, Status.IN_PROGRESS) for c in checks)
+        assert all(c.project.approved_at < current.opened_at for c in checks)  # later approvals join the next
+        assert 0 < len(missing) < len(checks)  # some branches reported, some not yet
+        done = [c for c in checks if c.rating]
+        assert 0 < len(done) < len(checks) and all(c.pk not in missing for c in done)
+        assert sorted(f.status for f in findings) == [FindingStatus.ANSWERED, FindingStatus.OPEN]
+        assert all(f.deadline >= self.today for f in findings)
+        answered = next(f for f in findings if f.status == FindingStatus.ANSWERED)
+        assert answered.responded_by.username == "secretary_a"
+        assert Notification.objects.filter(recipient__username="secretary_a", text__contains=current.title).exists()
+        assert ProjectCheck.objects.filter(round=current).exclude(rating="").count() == len(done)
+        assert {c.rating for c in done} <= set(Rating.values)
+
+    def test_it_refuses_changes_to_the_closed_demo_round(self):
+        closed, _open = self.rounds()
+        check = closed.checks.first()
+
+        with pytest.raises(TransitionError):
+            rsv.finding_raise(check=check, by=User.objects.get(username="reviewer"), text="x", deadline=self.today)

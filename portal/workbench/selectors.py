@@ -120,10 +120,50 @@ def _project_todos(user, today: dt.date) -> list[Todo]:
     return todos
 
 
+def _round_todos(user) -> list[Todo]:
+    """Review-round to-dos, counted in one aggregate query over the checks the user may open."""
+    from django.db.models import Count, Exists, Min, OuterRef, Q
+
+    from portal.accounts.models import Role
+    from portal.permissions import scoped_checks
+    from projects.models import ProgressReport, RoundStatus
+
+    if not can(user, "round.list"):
+        return []
+    reported = ProgressReport.objects.filter(
+        project=OuterRef("project"), year=OuterRef("round__year"), quarter=OuterRef("round__quarter")
+    )
+    active = scoped_checks(user).filter(round__status__in=[RoundStatus.OPEN, RoundStatus.REVIEWING])
+    counts = active.aggregate(
+        reports_missing=Count("pk", distinct=True, filter=Q(round__status=RoundStatus.OPEN) & ~Q(Exists(reported))),
+        report_deadline=Min("round__report_deadline", filter=Q(round__status=RoundStatus.OPEN)),
+        unchecked=Count("pk", distinct=True, filter=Q(rating="")),
+        review_deadline=Min("round__review_deadline"),
+        findings_open=Count("findings", distinct=True, filter=Q(findings__status="open")),
+        findings_answered=Count("findings", distinct=True, filter=Q(findings__status="answered")),
+    )
+    rounds = reverse("rounds:list")
+    if user.role == Role.SECRETARY:
+        wanted = [
+            ("reports_missing", _("Progress reports to file in open review rounds"), counts["report_deadline"]),
+            ("findings_open", _("Findings to answer (rectification)"), None),
+        ]
+    else:
+        wanted = [
+            ("unchecked", _("Project checklists to fill in review rounds"), counts["review_deadline"]),
+            ("findings_answered", _("Rectifications to confirm"), None),
+        ]
+    return [
+        Todo(title=str(title), url=rounds, count=counts[key], deadline=deadline, key=key)
+        for key, title, deadline in wanted
+        if counts[key]
+    ]
+
+
 def workbench_for(user, *, today: dt.date | None = None) -> Workbench:
     today = today or timezone.localdate()
     wb = Workbench(empty_reason=str(EMPTY_REASONS.get(user.role, "")))
-    wb.todos = _project_todos(user, today)
+    wb.todos = _project_todos(user, today) + _round_todos(user)
     if can(user, "member.list"):
         members = scoped_members(user).filter(is_active=True)
         wb.figures.append((str(_("People in my scope")), members.count(), reverse("branches:member_list")))

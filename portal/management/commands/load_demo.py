@@ -10,6 +10,7 @@ from django.db import transaction
 
 from portal.demo import DEMO_PASSWORD, DemoPasswordError, DemoResult, load_demo
 from portal.demo_projects import DemoProjectsResult, load_demo_projects
+from portal.demo_rounds import DemoRoundsResult, load_demo_rounds
 
 
 def _width(text: str) -> int:
@@ -96,10 +97,20 @@ def format_projects(result: DemoProjectsResult) -> list[str]:
     return lines
 
 
+def format_rounds(result: DemoRoundsResult) -> list[str]:
+    if not result.rounds:
+        return []
+    head = "Demo review rounds created" if result.created else "Demo review rounds already loaded, nothing changed"
+    lines = ["", f"{head}:"]
+    for r in result.rounds:
+        lines.append(f"  {r.title}: {r.status}, {r.checks} checks ({r.done} done), {r.findings} findings")
+    return lines
+
+
 class Command(BaseCommand):
     help = (
         "Build the demo company (committee, branches, party groups, people), one login per role, and innovation "
-        "projects in every state with improvement plans. Safe to rerun: what exists is left alone."
+        "projects in every state with improvement plans, a closed and an open review round. Safe to rerun: what exists is left alone."
     )
 
     def add_arguments(self, parser) -> None:
@@ -114,6 +125,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = load_demo()
                 projects = None if without_projects else load_demo_projects()
+                rounds = None if without_projects else load_demo_rounds()
         except DemoPasswordError as exc:
             raise CommandError(str(exc)) from exc
         if quiet or options["verbosity"] == 0:
@@ -121,6 +133,8 @@ class Command(BaseCommand):
         lines = format_report(result)
         if projects is not None:
             lines += format_projects(projects)
+        if rounds is not None:
+            lines += format_rounds(rounds)
         if result.created or (projects is not None and projects.created):
             lines += ["", f"Loaded in {time.monotonic() - started:.1f} s."]
         for line in lines:
