@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoundKind(models.TextChoices):
@@ -88,10 +89,11 @@ class ChecklistItem(models.Model):
 
 
 class Rating(models.TextChoices):
-    GOOD = "good", _("Good")
-    FAIRLY_GOOD = "fairly_good", _("Fairly good")
-    AVERAGE = "average", _("Average")
-    POOR = "poor", _("Poor")
+    # The checklist's own scale (好 / 较好 / 一般 / 差), apart from the evaluation grades.
+    GOOD = "good", pgettext_lazy("check rating", "Good")
+    FAIRLY_GOOD = "fairly_good", pgettext_lazy("check rating", "Fairly good")
+    AVERAGE = "average", pgettext_lazy("check rating", "Average")
+    POOR = "poor", pgettext_lazy("check rating", "Poor")
 
 
 class Answer(models.TextChoices):
