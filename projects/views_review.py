@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,11 +40,13 @@ from .models import (
     Attachment,
     Extension,
     ExtensionStatus,
+    FindingStatus,
     Grade,
     Objection,
     ObjectionStatus,
     ProgrammeSettings,
     Project,
+    ProjectCheck,
     RubricItem,
     Status,
     TeamMember,
@@ -276,6 +279,17 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
             "settings": settings,
             "grade_labels": dict(Grade.choices),
             "results": list(project.results.select_related("result_type")),
+            # The review rounds' results (检查轮次) for the annual evaluation: one query.
+            "round_checks": list(
+                ProjectCheck.objects.filter(project=project)
+                .select_related("round")
+                .annotate(
+                    open_findings=Count(
+                        "findings", filter=Q(findings__status__in=[FindingStatus.OPEN, FindingStatus.ANSWERED])
+                    )
+                )
+                .order_by("-round__year", "-round__quarter", "-round__id")
+            ),
         },
     )
 

@@ -175,3 +175,11 @@ def test_it_runs_a_constant_number_of_queries_with_a_large_team(company, users, 
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(_url(project))
     assert len(response.context["team"]) == 27
+
+
+def test_it_links_a_numbered_project_to_its_review_round_history(company, users, clients):
+    numbered, unnumbered = approved(company, users), draft(company, users)
+    client = clients["secretary_a"]
+    html = client.get(_url(numbered)).content.decode()
+    assert reverse("rounds:project_history", args=[numbered.pk]) in html
+    assert 'data-testid="action-round-history"' not in client.get(_url(unnumbered)).content.decode()

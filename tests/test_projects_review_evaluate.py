@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from projects.models import Evaluation, Grade, Project, RubricItem, Status
+from projects import round_services as rsv
+from projects.models import Evaluation, Grade, Project, ProjectCheck, RubricItem, Status
 
 from . import review_support as rs
+from . import rounds_backend_support as rb
 
 
 @pytest.fixture
@@ -99,3 +104,34 @@ def test_it_sends_a_project_not_completed_to_its_page(clients, company, users):
 def test_it_refuses_other_roles(clients, project, role):
     assert clients[role].post(url(project), scores("19")).status_code == 403
     assert not Evaluation.objects.exists()
+
+
+def test_it_shows_the_review_round_results_with_open_findings_in_one_query(clients, company, users, project):
+    def check_in(round_):
+        round_ = rb.step(round_, users, "open")
+        return ProjectCheck.objects.create(round=round_, project=project, organization=project.organization)
+
+    q2 = check_in(rb.make_round(company, users, quarter=2))
+    rb.fill(q2, users, rating="fairly_good")
+    deadline = timezone.localdate()
+    done = rsv.finding_raise(check=q2, by=users["reviewer"], text="台账不全", deadline=deadline)
+    rsv.finding_answer(finding=done, by=users["secretary_a"], response="已补齐")
+    rsv.finding_confirm(finding=done, by=users["reviewer"], confirm=True)
+    for text in ("进度滞后", "佐证不足"):
+        rsv.finding_raise(check=q2, by=users["reviewer"], text=text, deadline=deadline)
+    check_in(rb.make_round(company, users, quarter=3))
+    client = clients["reviewer"]
+    client.get(url(project))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url(project))
+
+    body = response.content.decode()
+    panel = body[body.index('data-testid="round-results"') :]
+    rows = panel.split('data-testid="round-result"')[1:]
+    assert len(rows) == 2
+    assert "2026 Q3" in rows[0] and "Not checked yet" in rows[0] and "open finding" not in rows[0]
+    assert "2026 Q2" in rows[1] and "Fairly good" in rows[1] and "2 open findings" in rows[1]
+    assert reverse("rounds:project_history", args=[project.pk]) in panel
+    round_queries = [q["sql"] for q in captured.captured_queries if '"projects_projectcheck"' in q["sql"]]
+    assert len(round_queries) == 1
