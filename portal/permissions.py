@@ -285,3 +285,130 @@ def scoped_checks(user) -> QuerySet:
     from projects.models import ProjectCheck
 
     return ProjectCheck.objects.filter(scope_q(user), round__in=scoped_rounds(user))
+
+
+# --- demonstration posts, campaigns, honours, grading (issue 5) ---------------------------------
+
+
+@rules.predicate
+def post_is_visible(user, post) -> bool:
+    """Posts in building or titled are known to all staff (their pledge is public)."""
+    from honors.models import PostStatus
+
+    return post is not None and post.status in (PostStatus.BUILDING, PostStatus.TITLED)
+
+
+@rules.predicate
+def post_is_editable(user, post) -> bool:
+    return post is not None and post.is_editable
+
+
+@rules.predicate
+def post_takes_activities(user, post) -> bool:
+    return post is not None and post.takes_activities
+
+
+@rules.predicate
+def campaign_in_reach(user, campaign) -> bool:
+    """The campaign is run by an organization in the user's scope or above it."""
+    if campaign is None or not user.is_authenticated or user.scope_id is None:
+        return False
+    run_by, scope = campaign.organization.path, user.scope.path
+    return scope.startswith(run_by) or run_by.startswith(scope)
+
+
+@rules.predicate
+def campaign_runs_in_scope(user, campaign) -> bool:
+    return campaign is not None and in_scope_of(user, campaign.organization)
+
+
+permissions.add_rule("post.list", is_business_user)
+permissions.add_rule("post.view", (is_business_user & post_is_visible) | (is_roster_reader & in_scope))
+permissions.add_rule("post.create", is_secretary)
+permissions.add_rule("post.create_in", is_secretary & in_scope & is_active_object)
+permissions.add_rule("post.edit", is_secretary & in_scope & post_is_editable)
+permissions.add_rule("post.record_activity", is_secretary & in_scope & post_takes_activities)
+permissions.add_rule("post.review_any", is_reviewer_or_admin)  # role level: accept, reject, assess
+permissions.add_rule("post.review", is_reviewer_or_admin & in_scope)
+permissions.add_rule("post.export", is_roster_reader)
+
+permissions.add_rule("campaign.list", is_secretary | is_reviewer_or_admin)
+permissions.add_rule("campaign.view", (is_secretary | is_reviewer_or_admin) & campaign_in_reach)
+permissions.add_rule("campaign.manage_any", is_committee_admin)  # role level: create, offers, transitions, winners
+permissions.add_rule("campaign.manage", is_committee_admin & campaign_runs_in_scope)
+permissions.add_rule("campaign.judge_any", is_reviewer_or_admin)  # role level; the service checks the judges list
+permissions.add_rule("nomination.create_any", is_secretary)  # role level
+permissions.add_rule("nomination.create", is_secretary & in_scope & is_active_object)  # obj: the nominating branch
+permissions.add_rule("nomination.view", (is_secretary & in_scope) | is_reviewer_or_admin)
+permissions.add_rule("nomination.withdraw", is_secretary & in_scope)
+
+permissions.add_rule("honor.list", is_business_user)
+permissions.add_rule("honor.view", is_business_user)
+permissions.add_rule("honor.create_any", is_committee_admin)  # role level: external honours
+permissions.add_rule("honor.create", is_committee_admin & in_scope)
+permissions.add_rule("honor.revoke", is_committee_admin & in_scope)
+permissions.add_rule("honor.export", is_roster_reader)
+
+permissions.add_rule("grade.list", is_roster_reader)
+permissions.add_rule("grade.view", is_roster_reader & in_scope)
+permissions.add_rule("grade.manage_any", is_committee_admin)  # role level: grades, appraisals, liaisons
+permissions.add_rule("grade.manage", is_committee_admin & in_scope)
+
+
+def scoped_posts(user) -> QuerySet:
+    """Posts a user may open: own scope in any state (roster readers), everyone's in building or titled."""
+    from honors.models import DemonstrationPost, PostStatus
+
+    if not can(user, "post.list"):
+        return DemonstrationPost.objects.none()
+    visible = Q(status__in=[PostStatus.BUILDING, PostStatus.TITLED])
+    if can(user, "member.list"):
+        visible |= scope_q(user)
+    return DemonstrationPost.objects.filter(visible)
+
+
+def scoped_campaigns(user) -> QuerySet:
+    """Campaigns run in the user's subtree or above it; secretaries do not see drafts."""
+    from honors.models import Campaign, CampaignStatus
+
+    if not can(user, "campaign.list") or user.scope_id is None:
+        return Campaign.objects.none()
+    path, step = user.scope.path, user.scope.steplen
+    ancestors = [path[:n] for n in range(step, len(path) + 1, step)]
+    campaigns = Campaign.objects.filter(Q(organization__path__startswith=path) | Q(organization__path__in=ancestors))
+    if user.role == Role.SECRETARY:
+        campaigns = campaigns.exclude(status=CampaignStatus.DRAFT)
+    return campaigns
+
+
+def scoped_nominations(user) -> QuerySet:
+    """Secretaries: their branches' nominations. Reviewers and the committee office: all nominations of the
+    campaigns they may open."""
+    from honors.models import Nomination
+
+    if not can(user, "campaign.list"):
+        return Nomination.objects.none()
+    nominations = Nomination.objects.filter(offer__campaign__in=scoped_campaigns(user))
+    if user.role == Role.SECRETARY:
+        nominations = nominations.filter(scope_q(user))
+    return nominations
+
+
+def scoped_honors(user) -> QuerySet:
+    """Valid honours are readable by every business role (the roll is public); revoked ones in scope only."""
+    from honors.models import Honor
+
+    if not can(user, "honor.list"):
+        return Honor.objects.none()
+    visible = Q(is_active=True)
+    if can(user, "member.list"):
+        visible |= scope_q(user)
+    return Honor.objects.filter(visible)
+
+
+def scoped_grades(user) -> QuerySet:
+    from honors.models import BranchGrade
+
+    if not can(user, "grade.list"):
+        return BranchGrade.objects.none()
+    return BranchGrade.objects.filter(scope_q(user))

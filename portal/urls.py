@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/", include("branches.urls")),
     path("projects/", include("projects.urls")),
     path("rounds/", include("projects.round_urls")),
+    path("honors/", include("honors.urls")),
     path("admin/", admin.site.urls),
 ]
 

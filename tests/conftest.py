@@ -53,12 +53,13 @@ def ensure_default_configuration() -> None:
 
     from django.apps import apps as django_apps
 
+    from honors.models import Rubric
     from projects.models import Category
 
-    if Category.objects.exists():
-        return
-    seed = importlib.import_module("projects.migrations.0002_default_configuration").seed
-    seed(django_apps, None)
+    if not Category.objects.exists():
+        importlib.import_module("projects.migrations.0002_default_configuration").seed(django_apps, None)
+    if not Rubric.objects.exists():
+        importlib.import_module("honors.migrations.0002_default_configuration").seed(django_apps, None)
 
 
 @pytest.fixture
