@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from honors import selectors, services
@@ -61,9 +62,9 @@ def test_smoke(company, users):
         offer=o1, by=sec_a, organization=company.branch_a, candidate=company.member_a, citation="x" * 30
     )
     m2 = MemberFactory(organization=company.branch_a)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="at most 1"):
         services.nomination_create(offer=o1, by=sec_a, organization=company.branch_a, candidate=m2, citation="x" * 30)
-    n2 = services.nomination_create(
+    services.nomination_create(
         offer=o1, by=sec_b, organization=company.branch_b, candidate=company.member_b, citation="y" * 30
     )
     n3 = services.nomination_create(
@@ -84,7 +85,7 @@ def test_smoke(company, users):
     assert (f.nominated, f.awarded) == (3, 2)
     assert list(selectors.ranking(o1))[0].average == Decimal("100")
     assert selectors.branch_quota_usage(c, company.branch_a)[0]["used"] >= 1
-    g = services.grade_record(
+    services.grade_record(
         by=admin,
         organization=company.branch_a,
         year=today.year,
