@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
+from copy import copy
 from typing import Any
 
 from django.http import FileResponse
@@ -42,7 +43,10 @@ def write_ledger(
 ) -> int:
     """Write a one-sheet ledger to ``fileobj``; returns the number of data rows."""
     wb = Workbook(write_only=True)
-    for style in _styles().values():
+    styles = _styles()
+    date_style = copy(styles["re_cell"])
+    date_style.name, date_style.number_format = "re_date", "yyyy-mm-dd"
+    for style in [*styles.values(), date_style]:
         wb.add_named_style(style)
     ws = wb.create_sheet(_sheet_title(title, set()))
     widths = list(widths or [])
@@ -60,7 +64,7 @@ def write_ledger(
     ws.append([safe_cell(ws, str(h), "re_header") for h in headers])
     count = 0
     for row in rows:
-        ws.append([safe_cell(ws, _cell_value(v), "re_cell") for v in row])
+        ws.append([safe_cell(ws, _cell_value(v), "re_date" if isinstance(v, dt.date) else "re_cell") for v in row])
         count += 1
     wb.save(fileobj)
     return count
