@@ -21,9 +21,10 @@ from portal.permissions import can, require, scoped_members, scoped_organization
 from . import selectors, services
 from .filters import MemberFilter
 from .forms import MemberForm, OrganizationForm, apply_validation_error
-from .models import ALLOWED_CHILD_KINDS, Member, Organization
+from .models import ALLOWED_CHILD_KINDS, Member, Organization, OrgKind
 
 PAGE_SIZE = 50
+HONOURS_ON_PAGE = 20
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -114,6 +115,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "org": org,
             "members_page": members_page,
+            **_honours_context(user, org),
             "can_change": can(user, "organization.change", org),
             "can_deactivate": can(user, "organization.deactivate", org) and org.is_active,
             "can_add_child": can(user, "organization.add_child", org) and bool(ALLOWED_CHILD_KINDS.get(org.kind)),
@@ -122,6 +124,28 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_list_members": can(user, "member.list"),
         },
     )
+
+
+def _honours_context(user, org: Organization) -> dict:
+    """Posts, honours, grades, appraisals and liaison points of an organization (honors app, 4 + 2 queries)."""
+    from honors import selectors as honors_selectors
+    from honors.models import PostStatus
+    from honors.views_grading import record_years
+
+    record = honors_selectors.branch_record(org)
+    record["years"] = record_years(record)
+    posts = record["posts"]
+    if not can(user, "member.view", org):  # outside the roster readers of this scope: public posts only
+        posts = [p for p in posts if p.status in (PostStatus.BUILDING, PostStatus.TITLED)]
+    graded = org.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)
+    return {
+        "record": record if graded and can(user, "grade.view", org) else None,
+        "can_grade": graded and can(user, "grade.manage", org),
+        "posts": posts,
+        "own_honours": list(honors_selectors.honors_of(org)),
+        "inner_honours": list(honors_selectors.honors_in(org).exclude(branch=org)[:HONOURS_ON_PAGE]),
+        "honours_url": (f"{reverse('honors:honor_list')}?branch={org.pk}" if org.kind != OrgKind.PARTY_GROUP else ""),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -240,9 +264,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 def _member_context(request: HttpRequest, member: Member, **extra) -> dict:
+    from honors.selectors import honors_of
+
     user = request.user
     return {
         "member": member,
+        "honours": list(honors_of(member)),
         "can_phone": can(user, "member.view_phone", member) and bool(member.phone),
         "can_history": can(user, "member.view_history", member),
         "can_change": can(user, "member.change", member) and member.is_active,

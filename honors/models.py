@@ -325,6 +325,11 @@ class Award(models.Model):
         limit_choices_to={"use": RubricUse.AWARD},
         help_text=_("Judges score on this rubric; without one, judges vote for or against."),
     )
+    party_members_only = models.BooleanField(
+        _("Party members only"),
+        default=False,
+        help_text=_("For awards such as 优秀共产党员: only Party members (full or probationary) may be nominated."),
+    )
     description = models.TextField(_("description"), max_length=2000, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

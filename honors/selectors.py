@@ -140,6 +140,8 @@ def candidates_for(offer: CampaignAward, organization: Organization) -> QuerySet
     taken = offer.nominations.exclude(status=NominationStatus.WITHDRAWN).values(RECIPIENT_FIELDS[kind])
     if kind == RecipientKind.MEMBER:
         qs = Member.objects.filter(organization__path__startswith=organization.path, is_active=True, on_duty=True)
+        if offer.award.party_members_only:
+            qs = qs.party()
     elif kind == RecipientKind.BRANCH:
         qs = Organization.objects.filter(path__startswith=organization.path, is_active=True).exclude(
             kind=OrgKind.PARTY_GROUP

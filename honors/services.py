@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from branches.models import Member, Organization, OrgKind
 from portal.audit.log import diff, record
@@ -681,7 +682,7 @@ def _grant_campaign_honors(*, campaign: Campaign, by, today: dt.date) -> None:
                 created_by=by,
             )
         )
-    Honor.objects.bulk_create(honors)
+    bulk_create_with_history(honors, Honor, default_user=by)  # a history row each, as Honor.objects.create writes
     Nomination.objects.filter(offer__campaign=campaign, status=NominationStatus.NOMINATED).update(
         status=NominationStatus.NOT_SELECTED
     )
@@ -722,8 +723,14 @@ def _check_candidate(*, offer: CampaignAward, organization: Organization, candid
         )
     if kind == RecipientKind.MEMBER and (not candidate.is_active or not candidate.on_duty):
         raise ValidationError({"candidate": _("%(name)s is not an active, on-duty person.") % {"name": candidate.name}})
+    if kind == RecipientKind.MEMBER and offer.award.party_members_only and not candidate.is_party_member:
+        raise ValidationError({"candidate": _("“%(award)s” is for Party members only.") % {"award": offer.award.name}})
     if kind == RecipientKind.BRANCH and not candidate.is_active:
         raise ValidationError({"candidate": _("This organization is deactivated.")})
+    if kind == RecipientKind.BRANCH and candidate.kind == OrgKind.PARTY_GROUP:
+        raise ValidationError(
+            {"candidate": _("Party groups are not nominated as organizations; nominate their branch.")}
+        )
     if kind == RecipientKind.PROJECT and candidate.status not in PUBLISHED_STATUSES:
         raise ValidationError({"candidate": _("Only approved projects (publicity or later) can be nominated.")})
     if kind == RecipientKind.POST and candidate.status not in (PostStatus.BUILDING, PostStatus.TITLED):
@@ -1100,5 +1107,5 @@ def liaison_end(*, liaison: Liaison, by, until: dt.date) -> Liaison:
         raise ValidationError({"until": _("The end cannot be before the start.")})
     locked.until = until
     _full_clean_save(locked)
-    record(event=Event.UPDATE, user=by, obj=locked, detail={"until": until})
+    record(event=Event.UPDATE, user=by, obj=locked, detail={"until": until.isoformat()})
     return locked

@@ -17,6 +17,10 @@ NAV = [
     (_("Review"), "projects:review_queue", "project.review_queue", "clipboard-check"),
     (_("Publicity"), "projects:publicity", "project.list", "megaphone"),
     (_("Review rounds"), "rounds:list", "round.list", "calendar-check"),
+    (_("Posts"), "honors:post_list", "post.list", "flag"),
+    (_("Campaigns"), "honors:campaign_list", "campaign.list", "award"),
+    (_("Honours"), "honors:honor_list", "honor.list", "trophy"),
+    (_("Grading"), "honors:grade_list", "grade.list", "bar-chart-steps"),
     (_("Audit log"), "audit:event_list", "audit.view", "journal-text"),
     (_("Administration"), "admin:index", "admin.site", "gear"),
 ]

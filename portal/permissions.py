@@ -333,7 +333,19 @@ permissions.add_rule("post.review", is_reviewer_or_admin & in_scope)
 permissions.add_rule("post.export", is_roster_reader)
 
 permissions.add_rule("campaign.list", is_secretary | is_reviewer_or_admin)
-permissions.add_rule("campaign.view", (is_secretary | is_reviewer_or_admin) & campaign_in_reach)
+
+
+@rules.predicate
+def campaign_is_announced(user, campaign) -> bool:
+    from honors.models import CampaignStatus
+
+    return campaign is not None and campaign.status != CampaignStatus.DRAFT
+
+
+permissions.add_rule(
+    "campaign.view",
+    (is_secretary & campaign_in_reach & campaign_is_announced) | (is_reviewer_or_admin & campaign_in_reach),
+)
 permissions.add_rule("campaign.manage_any", is_committee_admin)  # role level: create, offers, transitions, winners
 permissions.add_rule("campaign.manage", is_committee_admin & campaign_runs_in_scope)
 permissions.add_rule("campaign.judge_any", is_reviewer_or_admin)  # role level; the service checks the judges list

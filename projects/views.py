@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from honors.selectors import honors_of
 from portal.accounts.models import Role
 from portal.audit.log import record
 from portal.audit.models import Event
@@ -333,6 +334,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objections": list(project.objections.all()),
             "extensions": list(project.extensions.all()),
             "files": general_files,
+            "honours": list(honors_of(project)),
             **_detail_actions(user, project),
         },
     )

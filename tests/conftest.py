@@ -60,6 +60,7 @@ def ensure_default_configuration() -> None:
         importlib.import_module("projects.migrations.0002_default_configuration").seed(django_apps, None)
     if not Rubric.objects.exists():
         importlib.import_module("honors.migrations.0002_default_configuration").seed(django_apps, None)
+        importlib.import_module("honors.migrations.0003_award_party_members_only").party_awards(django_apps, None)
 
 
 @pytest.fixture

@@ -23,6 +23,24 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from branches.models import PHONE_RE, LeaderLevel, Member, Organization, OrgKind, PartyPost, PartyStatus
+from honors import selectors as honor_selectors
+from honors.models import (
+    Appraisal,
+    BranchGrade,
+    Campaign,
+    CampaignStatus,
+    DemonstrationPost,
+    Honor,
+    HonorSource,
+    Judgement,
+    Level,
+    Liaison,
+    Nomination,
+    NominationStatus,
+    PostActivity,
+    PostKind,
+    PostStatus,
+)
 from portal.accounts.models import Role, User
 from portal.audit.models import AuditEvent, Event
 from portal.demo import COMPANY_CODE, DEMO_PASSWORD, LOGINS, plan_people
@@ -36,6 +54,7 @@ from portal.demo_projects import (
     quarters_ending_between,
 )
 from portal.workbench.models import Notification
+from portal.workbench.selectors import workbench_for
 from projects import round_services as rsv
 from projects.models import (
     Answer,
@@ -94,7 +113,7 @@ def row_counts() -> dict[str, int]:
     """Rows of every table of the project's own apps (history and audit tables included)."""
     return {
         model._meta.label: model._default_manager.count()
-        for app in ("branches", "accounts", "audit", "projects", "workbench")
+        for app in ("branches", "accounts", "audit", "projects", "workbench", "honors")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -492,6 +511,8 @@ class TestDemoProjects:
         for status in Status:
             assert f"{status.value} " in self.output, status
         assert "improvement plans" in self.output and "Loaded in" in self.output
+        assert "Demo honours created: 14 demonstration posts" in self.output
+        assert f"{self.today.year - 1}年七一表彰: awarded, " in self.output
 
     def test_it_creates_nothing_on_a_second_run(self):
         before = row_counts()
@@ -502,6 +523,8 @@ class TestDemoProjects:
         assert before["projects.Project"] >= 40 and before["workbench.Notification"] > 0
         assert "Demo company already loaded" in output and "Demo projects already loaded" in output
         assert "Demo review rounds already loaded" in output
+        assert "Demo honours already loaded" in output
+        assert before["honors.Nomination"] > 20 and before["honors.HistoricalHonor"] > 20
 
     # --- review rounds (issue 4) ------------------------------------------------------------------
 
@@ -556,3 +579,118 @@ class TestDemoProjects:
 
         with pytest.raises(TransitionError):
             rsv.finding_raise(check=check, by=User.objects.get(username="reviewer"), text="x", deadline=self.today)
+
+    # --- demonstration posts, campaigns, honours, grading (issue 5) ---------------------------------
+
+    def test_it_builds_demonstration_posts_of_several_kinds_in_every_state(self):
+        posts = list(
+            DemonstrationPost.objects.filter(organization__code__startswith=f"{COMPANY_CODE}-")
+            .select_related("leader", "organization")
+            .prefetch_related("memberships__member__organization", "transitions", "assessments", "honors")
+        )
+        statuses = Counter(p.status for p in posts)
+
+        for status in PostStatus:
+            assert statuses[status] >= 1, status
+        assert len({p.kind for p in posts}) == len(PostKind)
+        assert {p.organization.code for p in posts} >= {"HX-B01", "HX-B04"}  # the two secretaries' branches
+        for post in posts:
+            assert post.pledge and post.plan and post.leader.is_party_member
+            assert len(post.memberships.all()) >= 2
+            assert all(post.organization.contains(m.member.organization) for m in post.memberships.all())
+            assert all(t.at.date() < self.today for t in post.transitions.all())
+            honors = post.honors.all()
+            if post.status == PostStatus.TITLED:
+                assert post.titled_year and any(a.passed for a in post.assessments.all())
+                assert [h.is_active for h in honors] == [True] and honors[0].year == post.titled_year
+            elif post.status == PostStatus.REVOKED:
+                assert [h.is_active for h in honors] == [False] and post.last_reviewed_year == self.today.year
+            else:
+                assert not honors
+        rejected = next(p for p in posts if p.status == PostStatus.REJECTED)
+        assert [t.action for t in rejected.transitions.all()] == [
+            "apply",
+            "reject",
+        ] and rejected.transitions.last().comment
+        failed = [
+            p for p in posts if p.status == PostStatus.BUILDING and any(not a.passed for a in p.assessments.all())
+        ]
+        assert failed  # one post failed its acceptance and keeps building
+        assert PostActivity.objects.filter(post__in=posts).count() >= 15
+        due = [p for p in posts if p.status == PostStatus.TITLED and p.last_reviewed_year < self.today.year]
+        assert due  # this year's review is due for some titled posts (the reviewer's to-do)
+
+    def test_it_builds_last_years_july_campaign_through_to_honours(self):
+        last = self.today.year - 1
+        campaign = Campaign.objects.get(name=f"{last}年七一表彰")
+        figures = honor_selectors.campaign_figures(campaign)
+        offers = {o.award.name: o for o in honor_selectors.campaign_offers(campaign)}
+        winners = Nomination.objects.filter(offer__campaign=campaign, status=NominationStatus.WINNER)
+        honors = Honor.objects.filter(nomination__offer__campaign=campaign)
+
+        assert campaign.status == CampaignStatus.AWARDED and campaign.year == last
+        assert {name: o.quota for name, o in offers.items()} == {
+            "优秀共产党员": 8,
+            "先进基层党组织": 2,
+            "优秀党员创新项目": 3,
+        }
+        assert figures.nominated > figures.awarded > 0
+        assert 0.4 <= figures.awarded / figures.nominated <= 0.65  # the article: 44 nominated, 23 awarded
+        assert figures.branches >= 12
+        assert all(o.awarded <= o.quota for o in offers.values())
+        assert honors.count() == winners.count() == figures.awarded
+        assert set(honors.values_list("source", "year")) == {(HonorSource.CAMPAIGN, last)}
+        assert all(h.granted_on.year == last for h in honors)
+        assert not Nomination.objects.filter(offer__campaign=campaign, status=NominationStatus.NOMINATED).exists()
+        judges = set(
+            Judgement.objects.filter(nomination__offer__campaign=campaign).values_list("judge__username", flat=True)
+        )
+        assert judges == {"reviewer", "committee"}
+        recused = Nomination.objects.filter(offer__campaign=campaign, organization__code="HX-B12")
+        assert recused.exists() and not Judgement.objects.filter(nomination__in=recused).exists()
+        assert campaign.nomination_closes_on.year == last and campaign.publicity_ends_on.year == last
+        assert list(campaign.transitions.values_list("action", flat=True)) == [
+            "create", "open", "close", "publish", "finalize",
+        ]  # fmt: skip
+        assert all(t.at.year == last for t in campaign.transitions.all())
+        notices = Notification.objects.filter(text__contains=campaign.name)
+        assert notices.exists() and not notices.filter(read_at__isnull=True).exists()
+
+    def test_it_opens_this_quarters_campaign_so_that_secretary_a_can_nominate(self):
+        campaign = Campaign.objects.get(status=CampaignStatus.NOMINATING)
+        secretary_a = User.objects.get(username="secretary_a")
+        secretary_b = User.objects.get(username="secretary_b")
+
+        assert campaign.window_is_open() and campaign.year == self.today.year
+        assert campaign.quarter == (self.today.month - 1) // 3 + 1
+        nominated = Nomination.objects.filter(offer__campaign=campaign)
+        assert nominated.count() >= 2 and not nominated.filter(organization=secretary_a.scope).exists()
+        assert nominated.filter(organization=secretary_b.scope).exists()
+        keys = {t.key for t in workbench_for(secretary_a).todos}
+        assert "nominations_open" in keys and "nominations_open" not in {
+            t.key for t in workbench_for(secretary_b).todos
+        }
+        offer = campaign.offers.get()
+        assert list(honor_selectors.candidates_for(offer, secretary_a.scope))  # a titled or building post to put up
+
+    def test_it_enters_external_honours_and_grades_appraises_and_follows_every_branch(self):
+        last = self.today.year - 1
+        branches = Organization.objects.branches().filter(code__startswith=f"{COMPANY_CODE}-")
+        external = Honor.objects.filter(source=HonorSource.EXTERNAL)
+        grades = BranchGrade.objects.filter(year=last, organization__in=branches).select_related("grade")
+        appraisals = Appraisal.objects.filter(year=last, organization__in=branches, post__isnull=True)
+
+        assert {Level.NATIONAL, Level.PROVINCIAL, Level.GROUP} <= set(external.values_list("level", flat=True))
+        assert external.filter(recipient_kind="branch").exists() and external.filter(recipient_kind="member").exists()
+        assert grades.count() == appraisals.count() == branches.count()
+        assert {g.grade.code for g in grades} == {"A", "B"}
+        titles = Counter(g.building_title for g in grades)
+        assert (titles["benchmark"], titles["model"]) == (1, 2) and titles["standard"] == branches.count() - 3
+        assert grades.get(organization__code="HX-B01").building_title == "benchmark"
+        assert appraisals.get(organization__code="HX-B01").raters == 56
+        assert all(a.votes <= a.raters and a.satisfaction_rate >= 90 for a in appraisals)
+        liaisons = Liaison.objects.filter(until__isnull=True).select_related("member", "organization")
+        assert liaisons.count() >= 8
+        assert all(lv.member.leader_level == LeaderLevel.COMPANY for lv in liaisons)
+        assert all(not lv.organization.contains(lv.member.organization) for lv in liaisons)
+        assert AuditEvent.objects.filter(object_type="honors.branchgrade", event=Event.CREATE).count() == grades.count()

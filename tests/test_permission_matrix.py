@@ -136,11 +136,12 @@ def _named_urls(resolver: URLResolver | None = None, namespace: str = "") -> set
 def test_it_covers_every_url():
     in_resolver = {name for name in _named_urls() if not name.startswith(NOT_IN_MATRIX_NAMESPACES)}
     # The projects rows live beside their views' tests, in the same table format.
+    from .test_honors_matrix import MATRIX as HONORS_MATRIX
     from .test_projects_matrix import MATRIX as PROJECTS_MATRIX
     from .test_projects_review_matrix import MATRIX as REVIEW_MATRIX
     from .test_rounds_matrix import MATRIX as ROUNDS_MATRIX
 
-    in_matrix = {row.url for row in [*MATRIX, *PROJECTS_MATRIX, *REVIEW_MATRIX, *ROUNDS_MATRIX]}
+    in_matrix = {row.url for row in [*MATRIX, *PROJECTS_MATRIX, *REVIEW_MATRIX, *ROUNDS_MATRIX, *HONORS_MATRIX]}
 
     assert in_resolver - in_matrix == set(), "add these URLs to the permission matrix"
     assert in_matrix - in_resolver - {"admin:index"} == set(), "the matrix names URLs that no longer exist"

@@ -13,7 +13,10 @@ URL = "/workbench/"
 @pytest.mark.parametrize(
     "role_key", ["staff", "secretary_a", "secretary_b", "reviewer", "committee_admin", "sysadmin", "auditor"]
 )
-def test_it_shows_each_role_its_workbench(clients, users, role_key):
+def test_it_shows_each_role_its_workbench(clients, company, users, role_key):
+    from .test_workbench_todos import grade_last_year
+
+    grade_last_year(company, users)  # else the committee is asked for last year's branch grades
     response = clients[role_key].get(URL)
     assert response.status_code == 200
     body = response.content.decode()
@@ -41,7 +44,7 @@ def test_it_hides_the_roster_from_the_auditor(clients):
 
 
 def test_it_runs_a_constant_number_of_queries(clients, company, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # 12, and 2 for the honours to-dos
         clients["committee_admin"].get(URL)
 
 

@@ -21,9 +21,26 @@ def todos(user) -> dict[str, int]:
     return {t.key: t.count for t in workbench_for(user).todos}
 
 
+def grade_last_year(company, users) -> None:
+    """Last year's branch grades are in: the committee's grading to-do is done."""
+    from django.utils import timezone
+
+    from honors.models import GradeLevel
+    from honors.services import grade_record
+
+    for branch in (company.branch_a, company.branch_b):
+        grade_record(
+            by=users["committee_admin"],
+            organization=branch,
+            year=timezone.localdate().year - 1,
+            grade=GradeLevel.objects.get(code="A"),
+        )
+
+
 @pytest.fixture
 def programme(company, users):
     """Projects in every state a to-do is made of, all in branch A."""
+    grade_last_year(company, users)
     rs.draft(company, users)
     returned = rs.submitted(company, users)
     services.project_transition(project=returned, action="return", by=users["reviewer"], comment="补充指标")
@@ -117,4 +134,4 @@ def test_it_runs_a_constant_number_of_queries(company, users, clients, role):
         rs.in_progress(company, users)
         services.objection_lodge(project=rs.approved(company, users), by=users["staff"], text="异议")
     assert _queries(clients[role]) == few
-    assert few <= 12
+    assert few <= 14  # 12, and 2 for the honours to-dos

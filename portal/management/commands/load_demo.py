@@ -1,4 +1,4 @@
-"""`manage.py load_demo`: build the demo company and its projects, print the logins (`make run` shows this)."""
+"""`manage.py load_demo`: build the demo company, its projects, rounds and honours, print the logins (`make run` shows this)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.demo import DEMO_PASSWORD, DemoPasswordError, DemoResult, load_demo
+from portal.demo_honors import DemoHonorsResult, load_demo_honors
 from portal.demo_projects import DemoProjectsResult, load_demo_projects
 from portal.demo_rounds import DemoRoundsResult, load_demo_rounds
 
@@ -107,10 +108,32 @@ def format_rounds(result: DemoRoundsResult) -> list[str]:
     return lines
 
 
+POST_STATUS_ORDER = ("applied", "building", "titled", "revoked", "rejected")
+
+
+def format_honors(result: DemoHonorsResult) -> list[str]:
+    if not result.posts:
+        return []
+    head = "Demo honours created" if result.created else "Demo honours already loaded, nothing changed"
+    posts = ", ".join(f"{name} {result.posts.get(name, 0)}" for name in POST_STATUS_ORDER)
+    honors = result.honors
+    lines = ["", f"{head}: {sum(result.posts.values())} demonstration posts ({posts})"]
+    for c in result.campaigns:
+        state = f"nominations open until {c.closes_on}" if c.status == "nominating" else c.status
+        lines.append(f"  {c.name}: {state}, {c.nominated} nominated, {c.awarded} awarded")
+    lines.append(
+        f"  {sum(honors.values())} honours ({honors.get('campaign', 0)} from campaigns, {honors.get('post', 0)} "
+        f"posts titled, {honors.get('external', 0)} entered by hand); {result.year}: {result.grades} branch grades, "
+        f"{result.appraisals} staff appraisals; {result.liaisons} liaison points"
+    )
+    return lines
+
+
 class Command(BaseCommand):
     help = (
         "Build the demo company (committee, branches, party groups, people), one login per role, and innovation "
-        "projects in every state with improvement plans, a closed and an open review round. Safe to rerun: what exists is left alone."
+        "projects in every state with improvement plans, a closed and an open review round, demonstration posts, "
+        "award campaigns, honours and branch grades. Safe to rerun: what exists is left alone."
     )
 
     def add_arguments(self, parser) -> None:
@@ -126,6 +149,7 @@ class Command(BaseCommand):
                 result = load_demo()
                 projects = None if without_projects else load_demo_projects()
                 rounds = None if without_projects else load_demo_rounds()
+                honors = None if without_projects else load_demo_honors()
         except DemoPasswordError as exc:
             raise CommandError(str(exc)) from exc
         if quiet or options["verbosity"] == 0:
@@ -135,7 +159,9 @@ class Command(BaseCommand):
             lines += format_projects(projects)
         if rounds is not None:
             lines += format_rounds(rounds)
-        if result.created or (projects is not None and projects.created):
+        if honors is not None:
+            lines += format_honors(honors)
+        if result.created or any(part is not None and part.created for part in (projects, rounds, honors)):
             lines += ["", f"Loaded in {time.monotonic() - started:.1f} s."]
         for line in lines:
             self.stdout.write(line)
