@@ -176,6 +176,7 @@ class DemonstrationPost(models.Model):
                 fields=["organization", "kind", "name"],
                 condition=~Q(status__in=["rejected", "revoked"]),
                 name="honors_post_unique_name_in_branch",
+                violation_error_message=_("This branch already has a post of this kind with this name."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["titled", "revoked"]) | Q(titled_year__isnull=False),

@@ -115,13 +115,15 @@ def _store_files(*, files: Sequence, model, parent_field: str, parent, by, image
         raise ValidationError(
             {"files": _("At most %(limit)s files may be uploaded at once.") % {"limit": MAX_FILES_PER_UPLOAD}}
         )
-    stored = []
-    for upload in files:
-        checked = upload if isinstance(upload, checks.CheckedFile) else checks.check_upload(upload)
+    # Check every file before storing any, so that a refused file leaves nothing behind on disk.
+    checked_files = [u if isinstance(u, checks.CheckedFile) else checks.check_upload(u) for u in files]
+    for checked in checked_files:
         if images_only and checked.kind != AttachmentKind.PHOTO:
             raise ValidationError(
                 {"files": _("“%(name)s” is not an image; photos must be images.") % {"name": checked.name}}
             )
+    stored = []
+    for checked in checked_files:
         row = model(
             **{parent_field: parent},
             original_name=checked.name,

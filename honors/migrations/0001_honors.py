@@ -755,7 +755,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='demonstrationpost',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['rejected', 'revoked']), _negated=True), fields=('organization', 'kind', 'name'), name='honors_post_unique_name_in_branch'),
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['rejected', 'revoked']), _negated=True), fields=('organization', 'kind', 'name'), name='honors_post_unique_name_in_branch', violation_error_message='This branch already has a post of this kind with this name.'),
         ),
         migrations.AddConstraint(
             model_name='demonstrationpost',
