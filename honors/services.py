@@ -1055,6 +1055,8 @@ def appraisal_record(
 ) -> Appraisal:
     """Record the 群众评议 tally of a branch (or one of its posts) for a year."""
     _check_graded_org(by=by, organization=organization)
+    if year > timezone.localdate().year:
+        raise ValidationError({"year": _("A year that has not begun cannot be appraised.")})
     if post is not None and post.organization_id != organization.pk:
         raise ValidationError({"post": _("The post is not of this branch.")})
     counts = {
