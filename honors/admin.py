@@ -17,6 +17,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -428,9 +429,14 @@ class CampaignAdmin(HistoryReadAdmin):
         if db_field.name == "judges":
             from portal.accounts.models import Role, User
 
-            kwargs["queryset"] = User.objects.filter(
-                is_active=True, role__in=[Role.REVIEWER, Role.COMMITTEE_ADMIN]
-            ).order_by("username")
+            # Reviewers and committee staff of this committee: scoped below the user's scope, or above it.
+            scope = request.user.scope
+            ancestors = [scope.path[:n] for n in range(scope.steplen, len(scope.path), scope.steplen)] if scope else []
+            kwargs["queryset"] = (
+                User.objects.filter(is_active=True, role__in=[Role.REVIEWER, Role.COMMITTEE_ADMIN])
+                .filter(Q(scope__path__startswith=scope.path if scope else "~") | Q(scope__path__in=ancestors))
+                .order_by("username")
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
@@ -488,7 +494,11 @@ class CampaignAdmin(HistoryReadAdmin):
 @admin.register(Nomination)
 class NominationAdmin(ScopedReadMixin, CommitteeOnlyAdmin):
     list_display = ("__str__", "offer", "organization", "recipient_kind", "status", "is_top_grade", "nominated_at")
-    list_filter = ("status", "offer__campaign", "offer__award")
+    list_filter = (
+        "status",
+        ("offer__campaign", admin.RelatedOnlyFieldListFilter),  # only campaigns of the scoped rows
+        ("offer__award", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("member__name", "branch__name", "project__title", "post__name", "citation")
     list_select_related = (
         "offer__campaign",

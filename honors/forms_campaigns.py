@@ -137,6 +137,7 @@ class OfferForm(forms.Form):
         label=_("Top grade"), max_length=30, required=False, help_text=_("Optional, e.g. 特别奖 or 一等奖.")
     )
     top_grade_cap_percent = forms.IntegerField(
+        # xgettext:no-python-format
         label=_("Top grade at most (% of winners)"),
         min_value=1,
         max_value=100,

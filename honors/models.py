@@ -434,6 +434,7 @@ class CampaignAward(models.Model):
         _("top grade"), max_length=30, blank=True, help_text=_("Optional, e.g. 特别奖 or 一等奖.")
     )
     top_grade_cap_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("top grade at most (% of winners)"),
         null=True,
         blank=True,

@@ -389,7 +389,8 @@ def _candidate_choices(offer: CampaignAward | None, branch: Organization) -> lis
     return [(c.pk, candidate_label(c, kind)) for c in candidates.order_by(order, "pk")]
 
 
-def _nominating_branch(request: HttpRequest, campaign: Campaign) -> Organization:
+def _nominating_branch(request: HttpRequest) -> Organization:
+    """A secretary nominates for the branch of their scope."""
     branch = request.user.scope
     require(request, "nomination.create", branch)
     return branch
@@ -405,13 +406,8 @@ def _offer_of(campaign: Campaign, raw) -> CampaignAward | None:
 def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "nomination.create_any")
     campaign = _campaign(request, pk)
-    branch = _nominating_branch(request, campaign)
-    form = NominationForm(
-        request.POST or None,
-        request.FILES or None,
-        campaign=campaign,
-        initial={"offer": request.GET.get("offer"), "citation": request.GET.get("citation", "")[:5000]},
-    )
+    branch = _nominating_branch(request)
+    form = NominationForm(request.POST or None, request.FILES or None, campaign=campaign)
     refusal = ""
     if request.method == "POST" and form.is_valid():
         offer = form.cleaned_data["offer"]
@@ -468,7 +464,7 @@ def candidate_search(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate <option>s for one award on offer (htmx: the award select reloads them)."""
     require(request, "nomination.create_any")
     campaign = _campaign(request, pk)
-    branch = _nominating_branch(request, campaign)
+    branch = _nominating_branch(request)
     offer = _offer_of(campaign, request.GET.get("offer"))
     return render(
         request,

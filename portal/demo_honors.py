@@ -43,7 +43,6 @@ from honors.models import (
     BranchGrade,
     BuildingTitle,
     Campaign,
-    CampaignStatus,
     CampaignTransition,
     DemonstrationPost,
     GradeLevel,
@@ -53,7 +52,6 @@ from honors.models import (
     Level,
     Liaison,
     Nomination,
-    NominationStatus,
     PostActivity,
     PostAssessment,
     PostKind,
@@ -850,4 +848,4 @@ def load_demo_honors(*, seed: int = DEMO_SEED) -> DemoHonorsResult:
     return result
 
 
-__all__ = ["NominationStatus", "CampaignStatus", "DemoHonorsResult", "load_demo_honors"]
+__all__ = ["DemoCampaign", "DemoHonorsResult", "load_demo_honors"]

@@ -343,17 +343,23 @@ def test_it_edits_an_open_campaign_only_where_the_service_allows(clients, compan
     assert client.get(reverse("admin:honors_campaign_add")).status_code == 403
 
 
-def test_it_refuses_judges_the_service_refuses_with_a_message(clients, company, users):
+def test_it_offers_only_judges_of_the_campaigns_committee(clients, company, users):
     campaign = hs.make_campaign(company, users)
     client = clients["committee_admin"]
     url = change_url(campaign)
     elsewhere = make_org("其他公司党委", OrgKind.COMMITTEE, code="C02")
     outsider = UserFactory(username="reviewer_x", role="reviewer", scope=elsewhere)
+    local = UserFactory(username="reviewer_b", role="reviewer", scope=company.branch_b)
 
-    response = client.post(url, {**form_data(client, url), "judges": [outsider.pk]}, follow=True)
+    choices = client.get(url).context["adminform"].form.fields["judges"].queryset
+    refused = client.post(url, {**form_data(client, url), "judges": [outsider.pk]})
+    changed = client.post(url, {**form_data(client, url), "judges": [local.pk]})
 
-    assert "Judges must be active reviewers" in response.content.decode()
-    assert set(campaign.judges.values_list("username", flat=True)) == {"reviewer", "committee_admin"}
+    assert local in choices and outsider not in choices and users["staff"] not in choices
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors
+    assert changed.status_code == 302
+    assert list(campaign.judges.values_list("username", flat=True)) == ["reviewer_b"]
+    assert AuditEvent.objects.filter(event=Event.UPDATE, object_id=str(campaign.pk), object_type="honors.campaign")
 
 
 def test_it_shows_a_finished_campaign_read_only(clients, company, users):
@@ -372,3 +378,38 @@ def test_it_shows_a_finished_campaign_read_only(clients, company, users):
     assert campaign.description == "评选通知" and campaign.status == CampaignStatus.PUBLICITY
     assert Campaign.objects.count() == 1 and CampaignAward.objects.count() == 1
     assert DemonstrationPost.objects.count() == 0
+
+
+def test_it_shows_every_business_row_with_its_history_and_no_field_to_edit(clients, company, users):
+    admin_user = users["committee_admin"]
+    campaign = hs.make_campaign(company, users, status=CampaignStatus.NOMINATING)
+    rows = [
+        hs.nominate(hs.offer_of(campaign), users, candidate=company.member_a, organization=company.branch_a),
+        services.grade_record(
+            by=admin_user, organization=company.branch_a, year=2025, grade=GradeLevel.objects.get(code="A")
+        ),
+        services.appraisal_record(
+            by=admin_user,
+            organization=company.branch_a,
+            year=2025,
+            raters=56,
+            satisfied=50,
+            basically_satisfied=5,
+            dissatisfied=1,
+        ),
+        services.liaison_assign(
+            by=admin_user, organization=company.branch_b, member=company.member_a, since=dt.date(2025, 3, 1)
+        ),
+    ]
+    client = clients["committee_admin"]
+
+    for row in rows:
+        page = client.get(change_url(row))
+        assert page.status_code == 200, row._meta.model_name
+        form = page.context["adminform"].form
+        assert list(form.fields) == [], row._meta.model_name
+    for row in rows[1:]:
+        history = reverse(f"admin:honors_{row._meta.model_name}_history", args=[row.pk])
+        assert client.get(history).status_code == 200
+    body = client.get(changelist("appraisal")).content.decode()
+    assert "98.2" in body  # (50 + 5) / 56 votes cast
