@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db.models import Avg
@@ -387,7 +387,9 @@ def test_an_award_campaign_runs_from_opening_to_the_honours_ledger_in_the_browse
         )
         for i, pk in enumerate(ranked):  # best average first
             expect(rows.nth(i)).to_have_attribute("data-nomination", str(pk))
-            expect(rows.nth(i).get_by_test_id("average")).to_have_text(f"{averages[pk]:.1f}")
+            expect(rows.nth(i).get_by_test_id("average")).to_have_text(
+                str(averages[pk].quantize(Decimal("0.1"), ROUND_HALF_UP))  # as floatformat:1 rounds
+            )
             expect(rows.nth(i).get_by_test_id("judged")).to_have_text(
                 "1/2" if pk == noms["李乙"] else "2/2"  # the reviewer was recused from 李乙
             )
