@@ -5,36 +5,56 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.permissions import can
 
 NAV = [
-    # (label, url name, action required, icon)
-    (_("Workbench"), "workbench:home", "workbench.view", "speedometer2"),
-    (_("Organizations"), "branches:organization_list", "organization.list", "diagram-3"),
-    (_("Members"), "branches:member_list", "member.list", "people"),
-    (_("Projects"), "projects:list", "project.list", "rocket-takeoff"),
-    (_("Review"), "projects:review_queue", "project.review_queue", "clipboard-check"),
-    (_("Publicity"), "projects:publicity", "project.list", "megaphone"),
-    (_("Review rounds"), "rounds:list", "round.list", "calendar-check"),
-    (_("Posts"), "honors:post_list", "post.list", "flag"),
-    (_("Campaigns"), "honors:campaign_list", "campaign.list", "award"),
-    (_("Honours"), "honors:honor_list", "honor.list", "trophy"),
-    (_("Grading"), "honors:grade_list", "grade.list", "bar-chart-steps"),
-    (_("Audit log"), "audit:event_list", "audit.view", "journal-text"),
-    (_("Administration"), "admin:index", "admin.site", "gear"),
+    # (label, url name, action required, icon, menu group or "")
+    (_("Workbench"), "workbench:home", "workbench.view", "speedometer2", ""),
+    (_("Organizations"), "branches:organization_list", "organization.list", "diagram-3", ""),
+    (_("Members"), "branches:member_list", "member.list", "people", ""),
+    (_("Projects"), "projects:list", "project.list", "rocket-takeoff", "projects"),
+    (_("Review"), "projects:review_queue", "project.review_queue", "clipboard-check", "projects"),
+    (_("Publicity"), "projects:publicity", "project.list", "megaphone", "projects"),
+    (_("Review rounds"), "rounds:list", "round.list", "calendar-check", "projects"),
+    (_("Posts"), "honors:post_list", "post.list", "flag", "honours"),
+    (_("Campaigns"), "honors:campaign_list", "campaign.list", "award", "honours"),
+    (_("Honours"), "honors:honor_list", "honor.list", "trophy", "honours"),
+    (_("Grading"), "honors:grade_list", "grade.list", "bar-chart-steps", "honours"),
+    (_("Audit log"), "audit:event_list", "audit.view", "journal-text", ""),
+    (_("Administration"), "admin:index", "admin.site", "gear", ""),
 ]
+
+# Menus that gather several entries (a group with a single entry shows as a plain link).
+NAV_GROUPS = {
+    "projects": (pgettext_lazy("menu", "Innovation projects"), "rocket-takeoff"),
+    "honours": (pgettext_lazy("menu", "Posts & honours"), "trophy"),
+}
 
 
 def navigation(request: HttpRequest) -> dict:
+    """``nav_items``: every page the user may open (flat, for the workbench); ``nav_menu``: the navbar, grouped."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    items = []
+        return {"nav_items": [], "nav_menu": []}
+    items, menu, groups = [], [], {}
     current = request.path
-    for label, name, action, icon in NAV:
-        if can(user, action):
-            url = reverse(name)
-            active = current.startswith(url) if url != "/" else current == "/"
-            items.append({"label": label, "url": url, "icon": icon, "active": active})
-    return {"nav_items": items}
+    for label, name, action, icon, group in NAV:
+        if not can(user, action):
+            continue
+        url = reverse(name)
+        active = current.startswith(url) if url != "/" else current == "/"
+        item = {"label": label, "url": url, "icon": icon, "active": active}
+        items.append(item)
+        if not group:
+            menu.append(item)
+            continue
+        if group not in groups:
+            group_label, group_icon = NAV_GROUPS[group]
+            groups[group] = {"key": group, "label": group_label, "icon": group_icon, "children": [], "active": False}
+            menu.append(groups[group])
+        groups[group]["children"].append(item)
+        groups[group]["active"] = groups[group]["active"] or active
+    menu = [m["children"][0] if len(m.get("children", [None, None])) == 1 else m for m in menu]
+    return {"nav_items": items, "nav_menu": menu}
