@@ -62,6 +62,10 @@ FINALIZE_REASON = "公示期内未收到异议，党委会研究同意提前发�
 
 
 class HonoursBrowsing(Browsing):
+    def __init__(self, browser, server_url: str, username: str) -> None:
+        super().__init__(browser, server_url, username)
+        self.username = username
+
     def shot(self, name: str) -> None:
         self.page.screenshot(path=str(ARTIFACTS / f"honours-{name}.png"), full_page=True)
 
@@ -72,8 +76,13 @@ class HonoursBrowsing(Browsing):
         return page, _watch(page, self.url)
 
     def nav(self, name: str) -> None:
-        """Follow the link of the main navigation, as a user would."""
-        self.page.locator(f"#mainnav a[href='{reverse(name)}']").click()
+        """Follow the link of the main navigation, as a user would (opening its drop-down menu first, if any)."""
+        href = f"a[href='{reverse(name)}']"
+        link = self.page.locator(f"#mainnav {href}")
+        if not link.is_visible():
+            menu = self.page.locator("#mainnav li.dropdown").filter(has=self.page.locator(href))
+            menu.locator("[data-bs-toggle=dropdown]").click()
+        link.click()
         self.page.wait_for_url(f"**{reverse(name)}")
 
 
@@ -346,12 +355,11 @@ def test_an_award_campaign_runs_from_opening_to_the_honours_ledger_in_the_browse
         page.locator("form[data-testid=judgement-form] button[type=submit]").click()
         page.wait_for_url(f"**{reverse('honors:judge', args=[campaign_pk])}")
         expect(row.get_by_test_id("judged")).to_be_visible()
-        total = _orm(lambda: Judgement.objects.get(nomination_id=nomination_pk, judge__username=who_name[who]).total)
+        total = _orm(lambda: Judgement.objects.get(nomination_id=nomination_pk, judge__username=who.username).total)
         assert total == sum(Decimal(f) for f in figures)
 
     reviewer = HonoursBrowsing(chromium, live_server.url, reviewer_user.username)
     rpage = reviewer.page
-    who_name = {reviewer: reviewer_user.username, admin: admin_user.username}
     reviewer.goto("honors:campaign_detail", campaign_pk)
     rpage.get_by_test_id("action-judge").click()
     expect(rpage.get_by_test_id("judge-row")).to_have_count(3)
