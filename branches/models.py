@@ -88,7 +88,7 @@ class Organization(MP_Node):
         if self.kind == OrgKind.BRANCH:
             return self
         if self.kind == OrgKind.PARTY_GROUP:
-            return self.get_parent()
+            return type(self).objects.get(path=self.path[: -self.steplen])
         return None
 
 
