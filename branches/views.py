@@ -115,6 +115,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "org": org,
             "members_page": members_page,
+            **_projects_context(user, org),
             **_honours_context(user, org),
             "can_change": can(user, "organization.change", org),
             "can_deactivate": can(user, "organization.deactivate", org) and org.is_active,
@@ -124,6 +125,19 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_list_members": can(user, "member.list"),
         },
     )
+
+
+def _projects_context(user, org: Organization) -> dict:
+    """The subtree's projects the user may open: counts by status and the most recent (projects app, 2 queries)."""
+    from projects.selectors import organization_projects
+
+    # the project list's branch filter takes the active committees, general branches and branches of the
+    # scope (projects.selectors.filter_organizations); this page's organization is in the scope already
+    filterable = org.is_active and org.kind != OrgKind.PARTY_GROUP
+    return {
+        "org_projects": organization_projects(user, org),
+        "projects_url": f"{reverse('projects:list')}?branch={org.pk}" if filterable else "",
+    }
 
 
 def _honours_context(user, org: Organization) -> dict:
@@ -265,11 +279,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 def _member_context(request: HttpRequest, member: Member, **extra) -> dict:
     from honors.selectors import honors_of
+    from projects.selectors import member_plans, member_projects
 
     user = request.user
+    can_plans = can(user, "plan.list")
     return {
         "member": member,
         "honours": list(honors_of(member)),
+        "team_places": member_projects(user, member),
+        "can_plans": can_plans,
+        "plans": member_plans(user, member) if can_plans else [],
         "can_phone": can(user, "member.view_phone", member) and bool(member.phone),
         "can_history": can(user, "member.view_history", member),
         "can_change": can(user, "member.change", member) and member.is_active,

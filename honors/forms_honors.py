@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -385,7 +386,9 @@ class AppraisalForm(forms.Form):
 
 
 class LiaisonForm(forms.Form):
-    member = PersonChoiceField(queryset=Member.objects.none(), label=_("Committee member"), empty_label=_("Choose…"))
+    member = PersonChoiceField(
+        queryset=Member.objects.none(), label=capfirst(_("committee member")), empty_label=_("Choose…")
+    )
     since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

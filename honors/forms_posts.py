@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import OrganizationChoiceField
@@ -24,6 +25,7 @@ from projects.forms import CheckedFilesField, MultipleFileInput, PeopleChoiceFie
 from projects.forms_review import plain_number
 
 from .models import DemonstrationPost, PostKind, PostStatus, Rubric
+from .workflow import POST_TRANSITIONS
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/gif,image/webp"
 PHOTOS_PER_ACTIVITY = 10
@@ -88,7 +90,7 @@ class PostForm(forms.Form):
     )
     leader = PersonChoiceField(
         queryset=None,
-        label=_("Leader"),
+        label=capfirst(_("leader")),
         help_text=_("An active Party member of the branch. The leader is always a member of the post."),
         error_messages={
             "required": _("Choose the leader of the post."),
@@ -170,7 +172,7 @@ class DecideForm(forms.Form):
     """Accept or reject an application (the only actions this page takes: an allow-list)."""
 
     action = forms.ChoiceField(
-        choices=[("accept", _("Accept")), ("reject", _("Reject"))],
+        choices=[(action, POST_TRANSITIONS[action].label) for action in ("accept", "reject")],
         error_messages={
             "required": _("Choose a decision."),
             "invalid_choice": _("This decision is not possible here."),

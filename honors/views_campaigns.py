@@ -439,7 +439,10 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("honors:nomination_detail", pk=nomination.pk)
     chosen = _offer_of(campaign, request.POST.get("offer") if request.method == "POST" else request.GET.get("offer"))
     usage = selectors.branch_quota_usage(campaign, branch)
-    if chosen is None:
+    left = {row["offer"].pk: row["left"] for row in usage}
+    if chosen is None or not left.get(chosen.pk):
+        # nothing chosen, or the chosen award has no place left (e.g. a refusal just used it up): its option is
+        # disabled and would post nothing, so preselect the first award that still has places (or none)
         chosen = next((row["offer"] for row in usage if row["left"] > 0), None)
     posted_candidate = request.POST.get("candidate", "") if request.method == "POST" else ""
     return render(

@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -142,10 +143,10 @@ def post_export(request: HttpRequest) -> HttpResponse:
         filename=f"demonstration-posts-{timezone.localdate():%Y%m%d}.xlsx",
         title=_("Demonstration posts ledger"),
         headers=[
-            _("Name"),
+            capfirst(_("name")),
             _("Kind"),
             _("Branch"),
-            _("Leader"),
+            capfirst(_("leader")),
             _("Members"),
             _("Status"),
             _("Year applied"),

@@ -33,6 +33,10 @@ NAV_GROUPS = {
 }
 
 
+def _matches(path: str, url: str) -> bool:
+    return path == "/" if url == "/" else path.startswith(url)
+
+
 def navigation(request: HttpRequest) -> dict:
     """``nav_items``: every page the user may open (flat, for the workbench); ``nav_menu``: the navbar, grouped."""
     user = getattr(request, "user", None)
@@ -40,11 +44,13 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": [], "nav_menu": []}
     items, menu, groups = [], [], {}
     current = request.path
-    for label, name, action, icon, group in NAV:
-        if not can(user, action):
-            continue
-        url = reverse(name)
-        active = current.startswith(url) if url != "/" else current == "/"
+    entries = [(label, reverse(name), icon, group) for label, name, action, icon, group in NAV if can(user, action)]
+    # Only the entry with the longest matching URL is the current page: /org/members/7/ is "Members",
+    # not also "Organizations" (/org/).
+    matching = [url for _label, url, _icon, _group in entries if _matches(current, url)]
+    current_url = max(matching, key=len) if matching else None
+    for label, url, icon, group in entries:
+        active = url == current_url
         item = {"label": label, "url": url, "icon": icon, "active": active}
         items.append(item)
         if not group:

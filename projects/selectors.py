@@ -269,3 +269,40 @@ def plan_counts(queryset: QuerySet[ImprovementPlan]) -> dict[str, int]:
         non_party=Count("id", filter=Q(member__party_status=PartyStatus.NONE)),
         done=Count("id", filter=Q(is_done=True)),
     )
+
+
+# --- projects and plans on the branch and member pages ------------------------------------------------
+
+ORGANIZATION_RECENT_PROJECTS = 10
+
+
+@dataclass
+class OrganizationProjects:
+    total: int
+    status_counts: list[tuple[str, str, int]]  # (value, label, count), statuses with projects only
+    recent: list[Project]
+
+
+def organization_projects(user, org: Organization) -> OrganizationProjects:
+    """The projects of an organization's subtree that the user may open: counts by status (one query)
+    and the most recent ones (one query)."""
+    projects = scoped_projects(user).filter(organization__path__startswith=org.path)
+    counts = dict(projects.order_by().values_list("status").annotate(n=Count("id")))
+    status_counts = [(value, label, counts[value]) for value, label in Status.choices if counts.get(value)]
+    recent = list(projects.order_by("-year", "-created_at", "-id")[:ORGANIZATION_RECENT_PROJECTS])
+    return OrganizationProjects(total=sum(counts.values()), status_counts=status_counts, recent=recent)
+
+
+def member_projects(user, member: Member) -> list[TeamMember]:
+    """The team places of a person (leader, core member, member) in projects the user may open, with the
+    project (one query)."""
+    return list(
+        TeamMember.objects.filter(member=member, project__in=scoped_projects(user))
+        .select_related("project")
+        .order_by("-project__year", "-project__created_at", "-project_id")
+    )
+
+
+def member_plans(user, member: Member) -> list[ImprovementPlan]:
+    """A person's improvement plans (登高计划) within the user's scope, newest year first (one query)."""
+    return list(ImprovementPlan.objects.filter(scope_q(user), member=member).order_by("-year", "-id"))

@@ -91,6 +91,31 @@ def test_over_quota_is_refused_and_nothing_saved(company, users, clients):
     assert Nomination.objects.count() == 1
 
 
+def test_after_a_refusal_the_used_up_award_is_not_left_selected(company, users, clients):
+    campaign = hc.draft_campaign(company, users)
+    used_up = hc.offer(campaign, users, branch_quota=1)
+    other = hc.offer(campaign, users, "优秀党务工作者", branch_quota=1)
+    services.campaign_transition(campaign=campaign, action="open", by=users["committee_admin"])
+    hc.nominate(used_up, users, company, branch="a")
+    another = MemberFactory(organization=company.branch_a)
+
+    response = clients["secretary_a"].post(_url(campaign), _data(used_up, another))
+
+    body = response.content.decode()
+    assert "may nominate at most 1" in body and Nomination.objects.count() == 1
+    # the used-up award is disabled and no longer selected: the first award with places is, the rest is kept
+    assert response.context["chosen"] == other
+    assert f'value="{used_up.pk}" disabled data-testid' in body
+    assert f'value="{other.pk}" selected' in body
+    assert f'value="{another.pk}" selected' in body
+    assert hc.CITATION in body
+
+    hc.nominate(other, users, company, branch="a")
+    response = clients["secretary_a"].post(_url(campaign), _data(other, another))
+    assert response.context["chosen"] is None
+    assert " selected" not in response.content.decode().split('id="id_offer"')[1].split("</select>")[0]
+
+
 def test_a_closed_window_shows_the_dates_and_refuses_a_posted_nomination(company, users, clients):
     campaign, offered = hc.open_campaign(company, users)
     today = timezone.localdate()
