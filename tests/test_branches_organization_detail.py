@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from branches.models import PartyStatus
+from projects import services as project_services
 
-from .factories import MemberFactory
+from .factories import MemberFactory, make_project
+from .projects_support import draft, in_progress
 
 
 def count_queries(client, url, params=None) -> tuple[int, int]:
@@ -103,9 +105,11 @@ def test_it_hides_the_roster_from_staff(clients, company):
     assert "张甲" not in body and "138****8000" not in body
 
 
-def test_it_shows_the_placeholders_for_later_capabilities(clients, company):
+def test_it_shows_the_cards_of_the_later_capabilities(clients, company):
     body = clients["secretary_a"].get(url(company.branch_a)).content.decode()
-    assert 'data-testid="projects-later"' in body
+    # the projects placeholder was replaced by the subtree's projects (issue 3)
+    assert 'data-testid="projects-later"' not in body
+    assert 'data-testid="projects-card"' in body and 'data-testid="projects-empty"' in body
     # posts, honours and grading arrived with issue 5 (tests/test_honors_on_pages.py)
     assert 'data-testid="posts-card"' in body and 'data-testid="own-honours"' in body
     assert 'data-testid="grading-card"' in body
@@ -138,15 +142,95 @@ def test_it_paginates_the_people(clients, company):
 # liaisons with their members, posts of the subtree, honours of the subtree (grades, appraisals and the
 # organization's own honours are three more queries on honors_* tables only).
 # The frame's (session, user, navigation badges…) come on top.
-OWN_QUERIES = 10
+# Then from the projects app: the subtree's visible projects counted by status, and the most recent ones.
+OWN_QUERIES = 12
 
 
-def test_it_costs_the_same_queries_whatever_the_number_of_people(clients, company, django_assert_num_queries):
+def test_it_costs_the_same_queries_whatever_the_number_of_people_and_projects(
+    clients, company, users, django_assert_num_queries
+):
     client = clients["reviewer"]
+    draft(company, users, title="第一个项目")
     client.get(url(company.branch_a))
     total, own = count_queries(client, url(company.branch_a))
     assert own == OWN_QUERIES
     MemberFactory.create_batch(70, organization=company.group_a1)
+    for i in range(12):
+        draft(company, users, title=f"项目{i}")
+    in_progress(company, users, title="实施中的项目")
     with django_assert_num_queries(total):
         response = client.get(url(company.branch_a))
     assert response.context["members_page"].paginator.count == 71
+    assert response.context["org_projects"].total == 14
+    assert len(response.context["org_projects"].recent) == 10
+
+
+# --- the subtree's innovation projects -------------------------------------------------------------
+
+
+def _branch_b_project(company, users, title, *, approve=False):
+    project = make_project(organization=company.branch_b, leader=company.member_b, by=users["secretary_b"], title=title)
+    if approve:
+        project = project_services.project_submit(project=project, by=users["secretary_b"])
+        project = project_services.project_approve(project=project, by=users["reviewer"], meeting={"meeting": "党委会"})
+    return project
+
+
+@pytest.fixture
+def four_projects(company, users):
+    """Branch A: a draft and a project in progress; branch B: a draft and an approved (in publicity) one."""
+    return {
+        "a_draft": draft(company, users, title="甲支部草稿项目"),
+        "a_running": in_progress(company, users, title="甲支部实施项目"),
+        "b_draft": _branch_b_project(company, users, "乙支部草稿项目"),
+        "b_public": _branch_b_project(company, users, "乙支部公示项目", approve=True),
+    }
+
+
+def _shown(response) -> set[str]:
+    return {p.title for p in response.context["org_projects"].recent}
+
+
+def test_it_lists_the_branchs_projects_with_counts_by_status_and_a_link_to_the_list(clients, company, four_projects):
+    response = clients["secretary_a"].get(url(company.branch_a))
+    body = response.content.decode()
+
+    assert _shown(response) == {"甲支部草稿项目", "甲支部实施项目"}
+    running = four_projects["a_running"]
+    assert reverse("projects:detail", args=[running.pk]) in body
+    assert running.number in body and 'data-status="in_progress"' in body
+    counts = {value: count for value, _label, count in response.context["org_projects"].status_counts}
+    assert counts == {"draft": 1, "in_progress": 1}
+    assert 'data-testid="projects-draft"' in body and 'data-testid="projects-in_progress"' in body
+    link = f"{reverse('projects:list')}?branch={company.branch_a.pk}"
+    assert response.context["projects_url"] == link and 'data-testid="all-projects"' in body
+    # the link's filter is the project list's own: it shows exactly this branch's projects
+    listed = clients["secretary_a"].get(link).context["page"].object_list
+    assert {p.title for p in listed} == {"甲支部草稿项目", "甲支部实施项目"}
+
+
+def test_a_secretary_of_another_branch_does_not_see_this_branchs_drafts(clients, company, four_projects):
+    response = clients["secretary_b"].get(url(company.branch_b))
+    assert _shown(response) == {"乙支部草稿项目", "乙支部公示项目"}
+    assert "甲支部" not in "".join(_shown(response))
+    assert clients["secretary_b"].get(url(company.general)).status_code == 404
+
+
+def test_the_committee_office_sees_the_whole_subtree(clients, company, four_projects):
+    response = clients["committee_admin"].get(url(company.general))
+    assert _shown(response) == {"甲支部草稿项目", "甲支部实施项目", "乙支部草稿项目", "乙支部公示项目"}
+    assert response.context["org_projects"].total == 4
+
+
+def test_staff_see_only_published_projects(clients, company, four_projects):
+    response = clients["staff"].get(url(company.general))
+    body = response.content.decode()
+    assert _shown(response) == {"甲支部实施项目", "乙支部公示项目"}
+    assert "草稿项目" not in body
+
+
+def test_a_party_group_page_has_no_list_link(clients, company, four_projects):
+    response = clients["reviewer"].get(url(company.group_a1))
+    body = response.content.decode()
+    assert response.context["projects_url"] == ""
+    assert 'data-testid="all-projects"' not in body and 'data-testid="projects-empty"' in body
