@@ -122,3 +122,33 @@ def test_it_fits_the_workbench_on_a_phone(live_server, secretary, chromium):
 
     assert seen["errors"] == [], f"console errors (CSP?): {seen['errors']}"
     context.close()
+
+
+@pytest.fixture
+def committee_admin(transactional_db, users):
+    user = users["committee_admin"]
+    user.full_name = "赵管理"
+    user.save(update_fields=["full_name"])
+    return user
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_it_fits_the_busiest_navbar_on_a_laptop(live_server, committee_admin, chromium, locale):
+    """The committee admin has the most menu entries: at 1280 px they fit in one bar, in either language."""
+    context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.fill("input[name=username]", committee_admin.username)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"**{reverse('workbench:home')}")
+    if locale == "en-US":  # the portal speaks Chinese by default: switch as a user would
+        page.select_option("select[name=language]", "en")
+        page.wait_for_load_state()
+    page.get_by_test_id("workbench-title").wait_for(state="visible")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    box = page.get_by_test_id("user-menu").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    page.screenshot(path=str(ARTIFACTS / f"navbar-{locale}.png"))
+    context.close()
