@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.audit",
     "portal.workbench",
+    "portal.showcase",
+    "portal.statistics",
     "portal",
     "branches",
     "projects",

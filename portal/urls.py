@@ -15,6 +15,8 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("rounds/", include("projects.round_urls")),
     path("honors/", include("honors.urls")),
+    path("showcase/", include("portal.showcase.urls")),
+    path("statistics/", include("portal.statistics.urls")),
     path("admin/", admin.site.urls),
 ]
 
