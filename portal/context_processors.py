@@ -18,6 +18,7 @@ NAV = [
     (_("Review"), "projects:review_queue", "project.review_queue", "clipboard-check", "projects"),
     (_("Publicity"), "projects:publicity", "project.list", "megaphone", "projects"),
     (_("Review rounds"), "rounds:list", "round.list", "calendar-check", "projects"),
+    (_("Statistics"), "statistics:dashboard", "statistics.view", "bar-chart", "projects"),
     (_("Posts"), "honors:post_list", "post.list", "flag", "honours"),
     (_("Campaigns"), "honors:campaign_list", "campaign.list", "award", "honours"),
     (_("Honours"), "honors:honor_list", "honor.list", "trophy", "honours"),

@@ -424,3 +424,26 @@ def scoped_grades(user) -> QuerySet:
     if not can(user, "grade.list"):
         return BranchGrade.objects.none()
     return BranchGrade.objects.filter(scope_q(user))
+
+
+# --- public showcase (issue 6) ------------------------------------------------------------------
+
+permissions.add_rule("story.manage", is_committee_admin)  # role level: the story list, new stories
+permissions.add_rule("story.edit", is_committee_admin & in_scope)  # edit, images, publish
+permissions.add_rule("showcase.publish_any", is_committee_admin)  # role level: publish projects, posts, honours
+permissions.add_rule("showcase.publish", is_committee_admin & in_scope)
+
+
+def scoped_stories(user) -> QuerySet:
+    from portal.showcase.models import Story
+
+    if not can(user, "story.manage"):
+        return Story.objects.none()
+    return Story.objects.filter(scope_q(user))
+
+
+# --- statistics (issue 6) ------------------------------------------------------------------------
+# Reviewers and the committee office for their scope, secretaries for their branch (the scope choices
+# come from the user's own scope: portal.statistics.views.scope_choices).
+permissions.add_rule("statistics.view", is_roster_reader)
+permissions.add_rule("statistics.export", is_roster_reader)

@@ -24,9 +24,13 @@ def public(view: Callable) -> Callable:
 @public
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Visitors get the public showcase's home; signed-in users go on to their workbench
+    (the showcase stays open to them at /showcase/)."""
     if request.user.is_authenticated:
         return redirect("workbench:home")
-    return render(request, "portal/home.html")
+    from portal.showcase.views import render_home
+
+    return render_home(request)
 
 
 @public

@@ -140,8 +140,21 @@ def test_it_covers_every_url():
     from .test_projects_matrix import MATRIX as PROJECTS_MATRIX
     from .test_projects_review_matrix import MATRIX as REVIEW_MATRIX
     from .test_rounds_matrix import MATRIX as ROUNDS_MATRIX
+    from .test_showcase_matrix import MATRIX as SHOWCASE_MATRIX
+    from .test_statistics_matrix import MATRIX as STATISTICS_MATRIX
 
-    in_matrix = {row.url for row in [*MATRIX, *PROJECTS_MATRIX, *REVIEW_MATRIX, *ROUNDS_MATRIX, *HONORS_MATRIX]}
+    in_matrix = {
+        row.url
+        for row in [
+            *MATRIX,
+            *PROJECTS_MATRIX,
+            *REVIEW_MATRIX,
+            *ROUNDS_MATRIX,
+            *HONORS_MATRIX,
+            *STATISTICS_MATRIX,
+            *SHOWCASE_MATRIX,
+        ]
+    }
 
     assert in_resolver - in_matrix == set(), "add these URLs to the permission matrix"
     assert in_matrix - in_resolver - {"admin:index"} == set(), "the matrix names URLs that no longer exist"

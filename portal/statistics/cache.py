@@ -1,0 +1,80 @@
+"""Cached statistics that are never stale: the key holds a fingerprint of the data.
+
+``fingerprint()`` is ONE cheap query (maxima read from indexes: primary keys, and ``updated_at`` indexed by
+this app's migration 0001) over everything the figures read: any insert (a higher id), any saved project,
+member or organization (``updated_at``) and any change made by a service (every service writes an audit
+row: a higher audit id) gives a new fingerprint, hence a new cache key; the old entry is never read again
+and expires. Deletes: projects that the figures count cannot be deleted (their transitions protect them),
+and team rows are replaced, never only deleted, by the audited project services.
+The key also holds the scope, the year, today's date (the "as of today" figures) and, for rendered
+fragments, the language. The cache is Django's (``CACHES``; LocMemCache per process by default): as the
+fingerprint is read from the database on every request, each process sees a change at its next request.
+See docs/decisions.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from portal.statistics.selectors import compute
+
+TIMEOUT = 60 * 60  # an entry is found again only while the data is unchanged; one hour bounds the memory
+
+# (table, expression): every one an index lookup (primary keys; updated_at indexed by migration 0001).
+_PARTS = (
+    ("projects_project", "max(id)"),
+    ("projects_project", "max(updated_at)"),
+    ("projects_teammember", "max(id)"),
+    ("projects_result", "max(id)"),
+    ("projects_progressreport", "max(id)"),
+    ("projects_finding", "max(id)"),
+    ("branches_member", "max(id)"),
+    ("branches_member", "max(updated_at)"),
+    ("branches_organization", "max(id)"),
+    ("branches_organization", "max(updated_at)"),
+    ("honors_nomination", "max(id)"),
+    ("audit_auditevent", "max(id)"),
+)
+
+
+def _sql() -> str:
+    columns = ", ".join(f"(SELECT {expr} FROM {table})" for table, expr in _PARTS)  # noqa: S608 (constants)
+    return f"SELECT {columns}"
+
+
+def fingerprint() -> str:
+    """A short digest of the data's state, from one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql())
+        row = cursor.fetchone()
+    return hashlib.blake2b(repr(row).encode(), digest_size=10).hexdigest()
+
+
+def key(*parts: Any) -> str:
+    return "statistics:" + ":".join(str(p) for p in parts)
+
+
+def figures(scope_path: str | None, year: int, *, stamp: str, today: dt.date | None = None) -> dict[str, Any]:
+    """The figures for (scope, year) from the cache, computed on a miss."""
+    today = today or timezone.localdate()
+    cache_key = key("figures", scope_path or "all", year, today.isoformat(), stamp)
+    found = cache.get(cache_key)
+    if found is None:
+        found = compute(scope_path, year, today=today)
+        cache.set(cache_key, found, TIMEOUT)
+    return found
+
+
+def cached(cache_key: str, build) -> Any:
+    """A value (e.g. a rendered fragment) from the cache, built on a miss; callers put the stamp in the key."""
+    found = cache.get(cache_key)
+    if found is None:
+        found = build()
+        cache.set(cache_key, found, TIMEOUT)
+    return found
