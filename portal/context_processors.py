@@ -23,6 +23,8 @@ NAV = [
     (_("Campaigns"), "honors:campaign_list", "campaign.list", "award", "honours"),
     (_("Honours"), "honors:honor_list", "honor.list", "trophy", "honours"),
     (_("Grading"), "honors:grade_list", "grade.list", "bar-chart-steps", "honours"),
+    (_("Stories"), "showcase:story_list", "story.manage", "newspaper", "honours"),
+    (_("Public showcase"), "showcase:home", "workbench.view", "globe", "honours"),
     (_("Audit log"), "audit:event_list", "audit.view", "journal-text", ""),
     (_("Administration"), "admin:index", "admin.site", "gear", ""),
 ]
