@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.permissions import scoped_organizations
+from portal.widgets import FastSelect
 
 from .models import LeaderLevel, Member, Organization, PartyPost, PartyStatus
 
@@ -18,6 +19,7 @@ class OrganizationChoiceField(forms.ModelChoiceField):
     """Organizations indented by depth, so the select reads like the tree."""
 
     base_depth = 1
+    widget = FastSelect
 
     def label_from_instance(self, obj: Organization) -> str:
         indent = "\u2003" * max(obj.depth - self.base_depth, 0)

@@ -11,6 +11,8 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -89,7 +91,12 @@ def filter_organizations(user) -> QuerySet[Organization]:
 
 
 def project_years(user) -> list[int]:
-    return list(scoped_projects(user).order_by("-year").values_list("year", flat=True).distinct())
+    """The years to offer in the year filter: from the first to the last year of any project (two index
+    lookups; a DISTINCT over the scoped projects cost tens of milliseconds on a large company)."""
+    span = Project.objects.aggregate(first=Min("year"), last=Max("year"))
+    if span["first"] is None:
+        return []
+    return list(range(span["last"], span["first"] - 1, -1))
 
 
 # --- the form: people of the secretary's branch ------------------------------------------------------
