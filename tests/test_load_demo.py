@@ -113,7 +113,7 @@ def row_counts() -> dict[str, int]:
     """Rows of every table of the project's own apps (history and audit tables included)."""
     return {
         model._meta.label: model._default_manager.count()
-        for app in ("branches", "accounts", "audit", "projects", "workbench", "honors")
+        for app in ("branches", "accounts", "audit", "projects", "workbench", "honors", "showcase")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -694,3 +694,18 @@ class TestDemoProjects:
         assert all(lv.member.leader_level == LeaderLevel.COMPANY for lv in liaisons)
         assert all(not lv.organization.contains(lv.member.organization) for lv in liaisons)
         assert AuditEvent.objects.filter(object_type="honors.branchgrade", event=Event.CREATE).count() == grades.count()
+
+    def test_it_publishes_finished_projects_titled_posts_and_two_stories_for_visitors(self, client):
+        from honors.models import DemonstrationPost, PostStatus
+        from portal.showcase.models import Story
+
+        published = list(Project.objects.filter(is_public=True))
+        assert 1 <= len(published) <= 8
+        assert all(p.status in (Status.COMPLETED, Status.EVALUATED) and p.results.exists() for p in published)
+        titled = DemonstrationPost.objects.filter(status=PostStatus.TITLED)
+        assert titled.exists() and not titled.filter(is_public=False).exists()
+        assert Story.objects.filter(is_published=True).count() == 2
+        assert "Demo showcase:" in self.output
+        home = client.get("/").content.decode()  # a visitor
+        assert published[0].title in home or any(p.title in home for p in published)
+        assert "攻坚克难的焊接工艺团队" in home

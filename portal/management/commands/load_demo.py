@@ -12,6 +12,7 @@ from portal.demo import DEMO_PASSWORD, DemoPasswordError, DemoResult, load_demo
 from portal.demo_honors import DemoHonorsResult, load_demo_honors
 from portal.demo_projects import DemoProjectsResult, load_demo_projects
 from portal.demo_rounds import DemoRoundsResult, load_demo_rounds
+from portal.demo_showcase import load_demo_showcase
 
 
 def _width(text: str) -> int:
@@ -150,6 +151,7 @@ class Command(BaseCommand):
                 projects = None if without_projects else load_demo_projects()
                 rounds = None if without_projects else load_demo_rounds()
                 honors = None if without_projects else load_demo_honors()
+                showcase = None if without_projects else load_demo_showcase()
         except DemoPasswordError as exc:
             raise CommandError(str(exc)) from exc
         if quiet or options["verbosity"] == 0:
@@ -161,7 +163,13 @@ class Command(BaseCommand):
             lines += format_rounds(rounds)
         if honors is not None:
             lines += format_honors(honors)
-        if result.created or any(part is not None and part.created for part in (projects, rounds, honors)):
+        if showcase is not None and showcase.created:
+            lines += [
+                "",
+                f"Demo showcase: {showcase.projects} projects, {showcase.posts} posts and "
+                f"{showcase.stories} stories published.",
+            ]
+        if result.created or any(part is not None and part.created for part in (projects, rounds, honors, showcase)):
             lines += ["", f"Loaded in {time.monotonic() - started:.1f} s."]
         for line in lines:
             self.stdout.write(line)
