@@ -128,6 +128,7 @@ def test_it_hides_a_project_once_unpublished_even_from_the_cache(clients, users,
     url = reverse("showcase:gallery")
     assert world["project"].title in visitor.get(url).content.decode()
     assert world["project"].title in visitor.get(reverse("home")).content.decode()
+    assert visitor.get(reverse("showcase:project", args=[world["project"].pk])).status_code == 200  # now cached
 
     showcase.project_set_public(project=world["project"], by=users["committee_admin"], public=False)
 
@@ -182,7 +183,7 @@ def _more_data(company, users, n):
     [
         ("showcase:home", 5),
         ("showcase:gallery", 5),
-        ("showcase:project", 6),
+        ("showcase:project", 7),  # 6 + the fingerprint of the cache (visitors' project pages are cached)
         ("showcase:honours", 2),
         ("showcase:posts", 2),
         ("showcase:branch", 4),
@@ -206,11 +207,12 @@ def test_it_runs_a_constant_number_of_queries(
             assert clients["visitor"].get(url).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["showcase:home", "showcase:gallery"])
+@pytest.mark.parametrize("name", ["showcase:home", "showcase:gallery", "showcase:project"])
 def test_it_serves_cached_pages_with_one_query(clients, world, django_assert_num_queries, name):
     visitor = clients["visitor"]
-    first = visitor.get(reverse(name)).content
+    url = reverse(name, args=[world["project"].pk] if name == "showcase:project" else [])
+    first = visitor.get(url).content
     with django_assert_num_queries(1):  # the fingerprint of the published data
-        again = visitor.get(reverse(name))
+        again = visitor.get(url)
     assert again.status_code == 200
     assert again.content == first

@@ -120,10 +120,13 @@ def gallery(request: HttpRequest) -> HttpResponse:
 @public
 @require_GET
 def project(request: HttpRequest, pk: int) -> HttpResponse:
-    page = selectors.project_page(pk)
-    if page is None:
-        raise Http404(_("No such project on the showcase."))
-    return _render(request, "showcase/project.html", {"page": page, "project": page.project, "nav": "projects"})
+    def build() -> HttpResponse:
+        page = selectors.project_page(pk)
+        if page is None:
+            raise Http404(_("No such project on the showcase."))
+        return _render(request, "showcase/project.html", {"page": page, "project": page.project, "nav": "projects"})
+
+    return _cached(request, f"project:{int(pk)}", build)
 
 
 def _image_response(file_field, content_type: str, *, public_ok: bool) -> FileResponse:
