@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from branches.models import Member, Organization
 from portal.audit.log import record
 from portal.audit.models import Event
+from portal.downloads import stored_file_response
 from portal.exceptions import ConflictError
 from portal.permissions import can, require, scoped_campaigns, scoped_nominations
 from projects.forms import apply_validation_error
@@ -540,21 +541,15 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     require(request, "nomination.view", evidence.nomination)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("The file is missing from storage.")) from None
+    response = stored_file_response(
+        evidence.file, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
     record(
         event=Event.EXPORT,
         user=request.user,
         obj=evidence.nomination,
         detail={"evidence": evidence.pk, "nomination": evidence.nomination_id},
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

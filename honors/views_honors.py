@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.audit.log import record
 from portal.audit.models import Event
+from portal.downloads import stored_file_response
 from portal.ledger import ledger_response
 from portal.permissions import can, require, scope_q, scoped_honors
 
@@ -200,20 +201,13 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "honor.list")
     honor = get_object_or_404(scoped_honors(request.user).exclude(certificate=""), pk=pk)
     require(request, "honor.view", honor)
-    try:
-        handle = honor.certificate.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("The file is missing from storage.")) from None
     content_type = honor.certificate_type if honor.certificate_type in INLINE_TYPES else "application/octet-stream"
-    response = FileResponse(
-        handle,
+    return stored_file_response(
+        honor.certificate,
         as_attachment=content_type == "application/octet-stream",
         filename=honor.certificate_name or "certificate",
         content_type=content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # --- the ledger -------------------------------------------------------------------------------------------------------

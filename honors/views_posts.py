@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts.models import Role
 from portal.audit.log import record
 from portal.audit.models import Event
+from portal.downloads import stored_file_response
 from portal.exceptions import ConflictError
 from portal.ledger import ledger_response
 from portal.permissions import can, in_scope_of, require, scoped_members, scoped_posts
@@ -338,14 +339,9 @@ def photo_download(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     require(request, "post.view", photo.activity.post)
-    try:
-        handle = photo.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("The file is missing from storage.")) from None
-    response = FileResponse(handle, as_attachment=False, filename=photo.original_name, content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(
+        photo.file, as_attachment=False, filename=photo.original_name, content_type=photo.content_type
+    )
 
 
 # --- reviewer steps ------------------------------------------------------------------------------------------

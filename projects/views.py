@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from honors.selectors import honors_of
 from portal.accounts.models import Role
 from portal.audit.log import record
 from portal.audit.models import Event
+from portal.downloads import stored_file_response
 from portal.permissions import can, require, scoped_projects
 
 from . import selectors, services
@@ -564,21 +565,15 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     require(request, "project.download", attachment.project)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("The file is missing from storage.")) from None
+    response = stored_file_response(
+        attachment.file, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
     record(
         event=Event.EXPORT,
         user=request.user,
         obj=attachment,
         detail={"attachment": attachment.pk, "project": attachment.project_id},
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

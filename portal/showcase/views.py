@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from honors.models import DemonstrationPost, Honor
+from portal.downloads import stored_file_response
 from portal.permissions import can, require, scope_q, scoped_stories
 from portal.views import public
 from projects.models import Attachment, AttachmentKind, Project
@@ -130,13 +131,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _image_response(file_field, content_type: str, *, public_ok: bool) -> FileResponse:
-    try:
-        handle = file_field.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404(_("The image is missing from storage.")) from None
-    response = FileResponse(handle, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response = stored_file_response(file_field, as_attachment=False, content_type=content_type)
     if public_ok:
         response["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}"
     return response
