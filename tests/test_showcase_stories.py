@@ -165,3 +165,20 @@ def test_it_shows_the_cover_and_inline_images_on_the_story_page(clients, company
     html = clients["visitor"].get(reverse("showcase:story", args=[story.pk])).content.decode()
     assert f'src="/showcase/images/{image.pk}/" alt="现场"' in html
     assert reverse("showcase:image", args=[image.pk]) in html
+
+
+def test_it_lists_stories_in_a_constant_number_of_queries(company, users, clients):
+    """The committee's story list: the same queries with 1 story as with 6 (drafts and published)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 5):
+        for i in range(size):
+            ss.story(company, users, title=f"事迹{len(counts)}-{i}", publish=i % 2 == 0)
+        with CaptureQueriesContext(connection) as queries:
+            response = clients["committee_admin"].get(reverse("showcase:story_list"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], "\n".join(q["sql"] for q in queries.captured_queries)
+    assert Story.objects.count() == 6
