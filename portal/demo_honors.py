@@ -336,28 +336,11 @@ class _Clock:
                 cursor.execute(sql, [read_before] if read else [])
             cursor.execute("DROP TABLE demo_honors_clock")
 
-    def _apply_portable(self, read_before: datetime, chunk_size: int = 150) -> None:
-        """The same re-dating with ``CASE`` expressions (as portal.demo_projects._Clock), for other databases."""
-        from django.db.models import Case, F, Value, When
+    def _apply_portable(self, read_before: datetime) -> None:
+        """The same re-dating with ``CASE`` updates (portal.demo_projects.redate), for other databases."""
+        from portal.demo_projects import redate
 
-        for start in range(0, len(self.steps), chunk_size):
-            chunk = self.steps[start : start + chunk_size]
-            span = (chunk[0][0], chunk[-1][1])
-            for model, name in STAMPED:
-                values = {
-                    name: Case(
-                        *(When(**{f"{name}__range": (b, e)}, then=Value(w)) for b, e, w in chunk), default=F(name)
-                    )
-                }
-                if model is Notification:
-                    old = [
-                        When(created_at__range=(b, e), then=Value(w + timedelta(hours=2)))
-                        for b, e, w in chunk
-                        if w < read_before
-                    ]
-                    if old:
-                        values["read_at"] = Case(*old, default=F("read_at"))
-                model._default_manager.filter(**{f"{name}__range": span}).update(**values)
+        redate(self.steps, STAMPED, read_before=read_before)
 
 
 @dataclass

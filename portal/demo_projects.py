@@ -879,25 +879,28 @@ class _Clock:
         return out
 
     def apply(self) -> None:
-        read_before = self.now - timedelta(days=14)  # older notifications have been read
-        for start in range(0, len(self.steps), self.CHUNK):
-            chunk = self.steps[start : start + self.CHUNK]
-            span = (chunk[0][0], chunk[-1][1])
-            for model, name in STAMPED:
-                values: dict[str, Any] = {
-                    name: Case(
-                        *(When(**{f"{name}__range": (b, e)}, then=Value(w)) for b, e, w in chunk), default=F(name)
-                    )
-                }
-                if model is Notification:
-                    old = [
-                        When(created_at__range=(b, e), then=Value(w + timedelta(hours=2)))
-                        for b, e, w in chunk
-                        if w < read_before
-                    ]
-                    if old:
-                        values["read_at"] = Case(*old, default=F("read_at"))
-                model._default_manager.filter(**{f"{name}__range": span}).update(**values)
+        redate(self.steps, STAMPED, read_before=self.now - timedelta(days=14), chunk_size=self.CHUNK)
+
+
+def redate(steps, stamped, *, read_before: datetime, chunk_size: int = 150) -> None:
+    """Move every row a step wrote (stamped between its start and end) to the step's story time, with
+    ``CASE`` updates that work on every database; notifications older than ``read_before`` are marked read."""
+    for start in range(0, len(steps), chunk_size):
+        chunk = steps[start : start + chunk_size]
+        span = (chunk[0][0], chunk[-1][1])
+        for model, name in stamped:
+            values: dict[str, Any] = {
+                name: Case(*(When(**{f"{name}__range": (b, e)}, then=Value(w)) for b, e, w in chunk), default=F(name))
+            }
+            if model is Notification:
+                old = [
+                    When(created_at__range=(b, e), then=Value(w + timedelta(hours=2)))
+                    for b, e, w in chunk
+                    if w < read_before
+                ]
+                if old:
+                    values["read_at"] = Case(*old, default=F("read_at"))
+            model._default_manager.filter(**{f"{name}__range": span}).update(**values)
 
 
 @dataclass
