@@ -54,6 +54,8 @@ EXTRA_ACTION_LABELS = {
     "objection_resolved": _("Objection resolved"),
     "extension_approved": _("Extension approved"),
     "extension_refused": _("Extension refused"),
+    "import": _("Imported from a spreadsheet"),
+    "import_update": _("Updated from a spreadsheet"),
 }
 
 
