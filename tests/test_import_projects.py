@@ -149,4 +149,3 @@ def test_a_branch_outside_the_importers_scope_is_refused(company, users, people)
     admin_b = UserFactory(username="admin_b", role="committee_admin", scope=company.branch_b)
     outcome = do_import("projects", xlsx(PROJECT_HEADERS, [project()]), by=admin_b)
     assert [(r, c) for r, c, _m in errors_of(outcome)] == [(2, "所在党支部")]
-
