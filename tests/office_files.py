@@ -81,14 +81,16 @@ def _date_cell(rng: random.Random, day: dt.date):
     return dt.datetime(day.year, day.month, day.day)
 
 
-def build(seed: int = 7, *, people: int = 360, projects: int = 140) -> Programme:
+def build(
+    seed: int = 7, *, people: int = 360, projects: int = 140, root: str = ROOT, root_code: str = "HX"
+) -> Programme:
     rng = random.Random(seed)
     p = Programme()
-    p.org_rows.append([ROOT, "党委", "", "HX"])
+    p.org_rows.append([root, "党委", "", root_code])
     branches: list[tuple[str, str]] = []  # (reference, name)
     groups: dict[str, str] = {}  # branch reference → its party group's reference
     for g, general in enumerate(["机关党总支", "制造党总支", "研发党总支", "保障党总支"], 1):
-        p.org_rows.append([general, "党总支", ROOT, f"HX-G{g}"])
+        p.org_rows.append([general, "党总支", root, f"HX-G{g}"])
         for b, name in enumerate(
             ["第一党支部", "第二党支部", "第三党支部", f"{general[:2]}直属党支部"][: 3 + g % 2], 1
         ):
@@ -99,7 +101,7 @@ def build(seed: int = 7, *, people: int = 360, projects: int = 140) -> Programme
                 p.org_rows.append([f"{general[:2]}一组", "党小组", ref, ""])
                 groups[ref] = f"{ref}/{general[:2]}一组"
     for name in ["物流中心党支部", "质检中心党支部", "动力能源党支部", "信息中心党支部", "后勤服务党支部"]:
-        p.org_rows.append([name, "党支部", ROOT, ""])
+        p.org_rows.append([name, "党支部", root, ""])
         branches.append((name, name))
     by_branch: dict[str, list[dict]] = {ref: [] for ref, _name in branches}
     for i in range(people):
@@ -154,3 +156,42 @@ def build(seed: int = 7, *, people: int = 360, projects: int = 140) -> Programme
             }
         )
     return p
+
+
+def planted_mistakes(programme: Programme) -> tuple[bytes, list[int]]:
+    """A second project ledger: 40 new rows, 20 of them with one mistake each. Returns the file and the
+    spreadsheet rows (title row 1, header row 2) that hold a mistake."""
+    base = [dict(row, 项目编号="", 项目名称=f"{row['项目名称']}（续）") for row in programme.project_rows[:40]]
+    non_party = next(r for r in programme.member_rows if r["政治面貌"] == "群众")
+    other_branch_leader = next(
+        r for r in programme.member_rows if r["政治面貌"] != "群众" and not r["所在党组织"].startswith(base[5]["所在党支部"])
+    )
+    mistakes = [
+        {"所在党支部": "不存在的党支部"},
+        {"负责人工号": non_party["工号"]},
+        {"负责人工号": other_branch_leader["工号"]},
+        {"负责人工号": "999999"},
+        {"成员工号": "888888、777777"},
+        {"计划开始": "2025-02-30"},
+        {"计划完成": "2024-01-01"},
+        {"项目类别": "技术革新"},
+        {"选题来源": "自主选题"},
+        {"状态": "进行中"},
+        {"预期成果形式": "奖杯"},
+        {"节创价值（万元）": "-5"},
+        {"节创价值（万元）": "十万"},
+        {"党组织引领行动": "不知道"},
+        {"年度": "明年"},
+        {"项目名称": ""},
+        {"所在党支部": "第一党支部"},  # a name that several branches share, without its path
+        {"所在党支部": "机关党总支"},  # a general branch, not a branch
+        {"计划开始": ""},
+        {"项目编号": "X" * 25},
+    ]
+    rows, bad = [], []
+    for index, row in enumerate(base):
+        if index % 2 == 1:
+            row = {**row, **mistakes[index // 2]}
+            bad.append(index + 3)
+        rows.append([row[h] for h in PROJECT_HEADERS])
+    return xlsx(PROJECT_HEADERS, rows, sheet="项目", title="补报项目台账"), bad

@@ -9,7 +9,7 @@ from branches.models import Member, Organization, OrgKind
 from portal.statistics.selectors import compute
 from projects.models import Project, ProjectTransition
 from tests.factories import UserFactory, make_org
-from tests.office_files import ROOT, build
+from tests.office_files import ROOT, build, planted_mistakes
 from tests.spreadsheet_support import do_import, errors_of
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,11 @@ def test_an_offices_files_import_whole_match_the_statistics_and_re_import_unchan
     ):
         outcome = do_import(kind, data, by=admin)
         assert outcome.ok and (outcome.created, outcome.updated) == (0, 0), (kind, outcome.changes[:3])
+
+    mistakes, bad_rows = planted_mistakes(programme)
+    before = Project.objects.count()
+    outcome = do_import("projects", mistakes, by=admin)
+    assert not outcome.applied
+    assert sorted({issue.row for issue in outcome.errors}) == bad_rows, errors_of(outcome)
+    assert len(bad_rows) == 20
+    assert Project.objects.count() == before
