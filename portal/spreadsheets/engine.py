@@ -44,11 +44,13 @@ class Importer:
         self.sheet = sheet
         self.columns: dict[str, Column] = {column.key: column for column in spec.columns}
         self._row_errors = 0
+        self._bad_cells: set[tuple[int | None, str]] = set()
 
     # --- error reporting ---------------------------------------------------------------
 
     def error(self, row: SheetRow | None, key: str, message: str) -> None:
         header = self.columns[key].header if key in self.columns else ""
+        self._bad_cells.add((row.number if row else None, key))
         self.outcome.errors.append(Issue(self.sheet, row.number if row else None, header, str(message)))
         self._row_errors += 1
 
@@ -61,7 +63,8 @@ class Importer:
             return None
 
     def required(self, row: SheetRow, key: str, value: Any) -> Any:
-        if value in (None, "", []):
+        """Report an empty required cell (unless the cell's value was already reported as bad)."""
+        if value in (None, "", []) and (row.number, key) not in self._bad_cells:
             self.error(row, key, _("This column must be filled in."))
         return value
 
