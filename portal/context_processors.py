@@ -14,6 +14,7 @@ NAV = [
     (_("Workbench"), "workbench:home", "workbench.view", "speedometer2", ""),
     (_("Organizations"), "branches:organization_list", "organization.list", "diagram-3", ""),
     (_("Members"), "branches:member_list", "member.list", "people", ""),
+    (_("Import from Excel"), "imports:index", "import.any", "file-earmark-arrow-up", ""),
     (_("Projects"), "projects:list", "project.list", "rocket-takeoff", "projects"),
     (_("Review"), "projects:review_queue", "project.review_queue", "clipboard-check", "projects"),
     (_("Publicity"), "projects:publicity", "project.list", "megaphone", "projects"),

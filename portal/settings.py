@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portal.workbench",
     "portal.showcase",
     "portal.statistics",
+    "portal.spreadsheets",
     "portal",
     "branches",
     "projects",

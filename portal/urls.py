@@ -17,6 +17,7 @@ urlpatterns = [
     path("honors/", include("honors.urls")),
     path("showcase/", include("portal.showcase.urls")),
     path("statistics/", include("portal.statistics.urls")),
+    path("imports/", include("portal.spreadsheets.urls")),
     path("admin/", admin.site.urls),
 ]
 
