@@ -164,7 +164,9 @@ def planted_mistakes(programme: Programme) -> tuple[bytes, list[int]]:
     base = [dict(row, 项目编号="", 项目名称=f"{row['项目名称']}（续）") for row in programme.project_rows[:40]]
     non_party = next(r for r in programme.member_rows if r["政治面貌"] == "群众")
     other_branch_leader = next(
-        r for r in programme.member_rows if r["政治面貌"] != "群众" and not r["所在党组织"].startswith(base[5]["所在党支部"])
+        r
+        for r in programme.member_rows
+        if r["政治面貌"] != "群众" and not r["所在党组织"].startswith(base[5]["所在党支部"])
     )
     mistakes = [
         {"所在党支部": "不存在的党支部"},
