@@ -94,6 +94,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "active_only": active_only,
             "can_manage": can(request.user, "organization.create"),
             "can_list_members": can(request.user, "member.list"),
+            "can_export": can(request.user, "organization.export"),
             "parent_kinds": [kind for kind, allowed in ALLOWED_CHILD_KINDS.items() if allowed],
         },
     )
@@ -273,6 +274,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "filter": member_filter,
             "page": page,
             "can_create": can(request.user, "member.create"),
+            "can_export": can(request.user, "member.export"),
         },
     )
 

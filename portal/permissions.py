@@ -100,6 +100,7 @@ permissions.add_rule("organization.deactivate", is_committee_admin & in_scope)
 permissions.add_rule("organization.view_history", (is_committee_admin & in_scope) | is_auditor)
 permissions.add_rule("organization.manage", is_committee_admin)  # role level: edit, deactivate
 permissions.add_rule("organization.history", is_committee_admin | is_auditor)  # role level
+permissions.add_rule("organization.export", is_roster_reader)  # the ledger (台账) of the scope
 
 # Members (the roster holds personal data): secretaries, reviewers and the committee office, in scope.
 permissions.add_rule("member.list", is_roster_reader)
@@ -112,6 +113,7 @@ permissions.add_rule("member.view_phone", is_roster_keeper & in_scope)
 permissions.add_rule("member.view_history", (is_roster_keeper & in_scope) | is_auditor)
 permissions.add_rule("member.manage", is_roster_keeper)  # role level: edit, deactivate, full phone
 permissions.add_rule("member.history", is_roster_keeper | is_auditor)  # role level
+permissions.add_rule("member.export", is_roster_reader)  # the roster ledger; full phones only with member.view_phone
 
 # Audit log and change history: the auditor only (三员分立).
 permissions.add_rule("audit.view", is_auditor)
@@ -235,6 +237,7 @@ permissions.add_rule("project.decide_extension", is_committee_admin & in_scope)
 permissions.add_rule("project.print", is_roster_reader & in_scope)
 permissions.add_rule("project.attach", is_secretary & in_scope & project_accepts_files)
 permissions.add_rule("project.download", (is_business_user & project_is_published) | (is_roster_reader & in_scope))
+permissions.add_rule("project.export", is_roster_reader)  # project and results ledgers of the scope
 permissions.add_rule("plan.list", is_roster_reader)
 permissions.add_rule("plan.create", is_secretary)
 permissions.add_rule("plan.create_in", is_secretary & in_scope)
@@ -447,3 +450,11 @@ def scoped_stories(user) -> QuerySet:
 # come from the user's own scope: portal.statistics.views.scope_choices).
 permissions.add_rule("statistics.view", is_roster_reader)
 permissions.add_rule("statistics.export", is_roster_reader)
+
+# --- spreadsheet imports (issue 7) ----------------------------------------------------------------
+# Role level: the engine itself keeps a secretary's roster import inside the secretary's own scope.
+permissions.add_rule("import.organizations", is_committee_admin)
+permissions.add_rule("import.members", is_roster_keeper)
+permissions.add_rule("import.projects", is_committee_admin)
+permissions.add_rule("import.any", is_roster_keeper)  # any of the three: the import pages and the navigation
+permissions.add_rule("import.view_all", is_committee_admin)  # others' runs in scope, and the command line's

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_review
+from . import views, views_export, views_review
 
 app_name = "projects"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     # Branch secretary side (projects/views.py)
     path("", views.project_list, name="list"),
     path("new/", views.project_create, name="create"),
+    path("export/", views_export.project_export, name="export"),
+    path("export/results/", views_export.result_export, name="result_export"),
     path("team-search/", views.member_search, name="member_search"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),

@@ -115,6 +115,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "can_create": can(request.user, "project.create"),
             "can_plans": can(request.user, "plan.list"),
+            "can_export": can(request.user, "project.export"),
         },
     )
 

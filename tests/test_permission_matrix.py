@@ -74,6 +74,7 @@ MATRIX = [
     Row("branches:organization_deactivate", "branch_a", GET,    (LOGIN,       405,         405,         405,         405,         405,         405,         405)),
     Row("branches:organization_deactivate", "group_a1", POST,   (LOGIN,       403,         403,         403,         403,         DONE,        403,         403)),
     Row("branches:organization_history",    "branch_a", GET,    (LOGIN,       403,         403,         403,         403,         200,         403,         200)),
+    Row("branches:organization_export",     None,       GET,    (LOGIN,       403,         200,         200,         200,         200,         403,         403)),
     # members (personal data)
     Row("branches:member_list",             None,       GET,    (LOGIN,       403,         200,         200,         200,         200,         403,         403)),
     Row("branches:member_create",           None,       GET,    (LOGIN,       403,         200,         200,         403,         200,         403,         403)),
@@ -85,6 +86,7 @@ MATRIX = [
     Row("branches:member_phone",            "member_a", GET,    (LOGIN,       405,         405,         405,         405,         405,         405,         405)),
     Row("branches:member_phone",            "member_a", POST,   (LOGIN,       403,         200,         404,         403,         200,         403,         403)),
     Row("branches:member_history",          "member_a", GET,    (LOGIN,       403,         200,         404,         403,         200,         403,         200)),
+    Row("branches:member_export",           None,       GET,    (LOGIN,       403,         200,         200,         200,         200,         403,         403)),
 ]
 # fmt: on
 
@@ -141,6 +143,7 @@ def test_it_covers_every_url():
     from .test_projects_review_matrix import MATRIX as REVIEW_MATRIX
     from .test_rounds_matrix import MATRIX as ROUNDS_MATRIX
     from .test_showcase_matrix import MATRIX as SHOWCASE_MATRIX
+    from .test_spreadsheet_import_matrix import MATRIX as IMPORT_MATRIX
     from .test_statistics_matrix import MATRIX as STATISTICS_MATRIX
 
     in_matrix = {
@@ -153,6 +156,7 @@ def test_it_covers_every_url():
             *HONORS_MATRIX,
             *STATISTICS_MATRIX,
             *SHOWCASE_MATRIX,
+            *IMPORT_MATRIX,
         ]
     }
 

@@ -42,6 +42,8 @@ MATRIX = [
     #   URL name                          object           method visitor staff secr_a secr_b reviewer committee sysadmin auditor
     Row("projects:list",                  None,            GET,  (LOGIN, 200,  200,   200,   200,     200,      403,     403)),
     Row("projects:create",                None,            GET,  (LOGIN, 403,  200,   200,   403,     403,      403,     403)),
+    Row("projects:export",                None,            GET,  (LOGIN, 403,  200,   200,   200,     200,      403,     403)),
+    Row("projects:result_export",         None,            GET,  (LOGIN, 403,  200,   200,   200,     200,      403,     403)),
     Row("projects:member_search",         None,            GET,  (LOGIN, 403,  200,   200,   403,     403,      403,     403)),
     Row("projects:plan_list",             None,            GET,  (LOGIN, 403,  200,   200,   200,     200,      403,     403)),
     Row("projects:plan_create",           None,            GET,  (LOGIN, 403,  200,   200,   403,     403,      403,     403)),
@@ -70,6 +72,8 @@ MATRIX = [
 SECRETARY_URL_NAMES = (
     "list",
     "create",
+    "export",
+    "result_export",
     "member_search",
     "plan_list",
     "plan_create",
