@@ -102,3 +102,28 @@ def test_it_explains_a_missing_wrk(monkeypatch):
     monkeypatch.setattr(benchmark.shutil, "which", lambda name: None)
     with pytest.raises(CommandError, match="apt-get install -y wrk"):
         call_command("benchmark")
+
+
+@pytest.mark.django_db
+def test_it_reports_the_project_ledger_export_against_its_targets(company, users, monkeypatch):
+    import io
+
+    from projects import ledgers
+
+    out = io.StringIO()
+    command = benchmark.Command(stdout=out)
+    monkeypatch.setattr(
+        ledgers,
+        "measure_project_export",
+        lambda user: {"rows": 50000, "seconds": 3.1, "seconds_per_10k": 0.62, "peak_mb": 9.3},
+    )
+    command._export(users["committee_admin"])
+    assert "50,000 rows" in out.getvalue() and "0.62 s per 10,000 rows" in out.getvalue()
+    assert out.getvalue().strip().endswith("PASS")
+    monkeypatch.setattr(
+        ledgers,
+        "measure_project_export",
+        lambda user: {"rows": 50000, "seconds": 7, "seconds_per_10k": 1.4, "peak_mb": 9},
+    )
+    command._export(users["committee_admin"])
+    assert out.getvalue().strip().endswith("FAIL")

@@ -212,6 +212,10 @@ def resolve(page: Page, objects: dict[str, object]) -> tuple[str | None, str]:
     return None, f"skipped: URL {' / '.join(page.url_names)} does not exist yet"
 
 
+EXPORT_SECONDS_PER_10K = 1.0
+EXPORT_PEAK_MB = 20
+
+
 class Command(BaseCommand):
     help = (
         "Serve the current DATABASE_URL (PostgreSQL) with gunicorn (2 sync workers, production settings, "
@@ -227,6 +231,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
         parser.add_argument("--user", default=BENCH_USERNAME, help="Login whose session reads the internal pages.")
         parser.add_argument("--only", default="", help="Comma-separated words: run only pages whose label has one.")
+        parser.add_argument(
+            "--no-export", action="store_true", help="Skip the in-process measurement of the project ledger export."
+        )
 
     def handle(self, *args, **options) -> None:
         wrk = shutil.which("wrk")
@@ -371,6 +378,22 @@ class Command(BaseCommand):
         measured = [r for r in rows if r.passed is not None]
         self.stdout.write(
             f"\n{sum(bool(r.passed) for r in measured)} of {len(measured)} measured pages meet their target."
+        )
+        if not options["no_export"]:
+            self._export(user)
+
+    def _export(self, user) -> None:
+        """The project ledger of the whole scope, written in this process as the export view writes it
+        (issue 7: ≤ 1 s per 10,000 rows and ≤ 20 MB of extra memory in the worker)."""
+        from projects.ledgers import measure_project_export
+
+        figures = measure_project_export(user)
+        ok = figures["seconds_per_10k"] <= EXPORT_SECONDS_PER_10K and figures["peak_mb"] <= EXPORT_PEAK_MB
+        self.stdout.write(
+            f"\nProject ledger export ({user.username}'s scope, in process): {figures['rows']:,} rows in "
+            f"{figures['seconds']:.2f} s = {figures['seconds_per_10k']:.2f} s per 10,000 rows "
+            f"(target ≤ {EXPORT_SECONDS_PER_10K} s), memory peak +{figures['peak_mb']:.1f} MB "
+            f"(target ≤ {EXPORT_PEAK_MB} MB): {'PASS' if ok else 'FAIL'}"
         )
 
     # --- helpers ------------------------------------------------------------------------------------
