@@ -12,9 +12,9 @@ from portal.permissions import can
 NAV = [
     # (label, url name, action required, icon, menu group or "")
     (_("Workbench"), "workbench:home", "workbench.view", "speedometer2", ""),
-    (_("Organizations"), "branches:organization_list", "organization.list", "diagram-3", ""),
-    (_("Members"), "branches:member_list", "member.list", "people", ""),
-    (_("Import from Excel"), "imports:index", "import.any", "file-earmark-arrow-up", ""),
+    (_("Organizations"), "branches:organization_list", "organization.list", "diagram-3", "people"),
+    (_("Members"), "branches:member_list", "member.list", "people", "people"),
+    (_("Import from Excel"), "imports:index", "import.any", "file-earmark-arrow-up", "people"),
     (_("Projects"), "projects:list", "project.list", "rocket-takeoff", "projects"),
     (_("Review"), "projects:review_queue", "project.review_queue", "clipboard-check", "projects"),
     (_("Publicity"), "projects:publicity", "project.list", "megaphone", "projects"),
@@ -32,6 +32,7 @@ NAV = [
 
 # Menus that gather several entries (a group with a single entry shows as a plain link).
 NAV_GROUPS = {
+    "people": (pgettext_lazy("menu", "Organizations & people"), "diagram-3"),
     "projects": (pgettext_lazy("menu", "Innovation projects"), "rocket-takeoff"),
     "honours": (pgettext_lazy("menu", "Posts & honours"), "trophy"),
 }
