@@ -158,6 +158,8 @@ class HonorFilter(django_filters.FilterSet):
         self.form.fields["year"].choices = [("", _("Any year")), *[(y, str(y)) for y in years]]
         scope = getattr(user, "scope", None)
         self.form.fields["branch"].base_depth = scope.depth if scope is not None else 1
+        if user is not None:
+            self.form.fields["branch"].cache_options(user, "honours")
         if user is None or not can(user, "member.list"):
             del self.form.fields["state"]  # only valid honours are visible outside the roster readers
         _style(self.form, small=True)

@@ -70,6 +70,8 @@ class ProjectFilter(django_filters.FilterSet):
         self.form.fields["year"].choices = [("", _("Any year")), *[(y, str(y)) for y in years]]
         scope = getattr(user, "scope", None)
         self.form.fields["branch"].base_depth = scope.depth if scope is not None else 1
+        if user is not None:
+            self.form.fields["branch"].cache_options(user, "projects")
         _style(self.form)
 
     def filter_text(self, queryset, name, value):
