@@ -26,7 +26,7 @@ class OrganizationChoiceField(forms.ModelChoiceField):
         suffix = "" if obj.is_active else f" ({_('inactive')})"
         return f"{indent}{obj.name}{suffix}"
 
-    def cache_options(self, user, name: str) -> None:
+    def cache_options(self, user, name: str, stamp: str | None = None) -> None:
         """Render this select once per scope and state of the data, not on every request.
 
         The key holds what the choices depend on (the user's role and scope, the indentation base) and the
@@ -36,7 +36,9 @@ class OrganizationChoiceField(forms.ModelChoiceField):
         from portal.statistics.cache import fingerprint
 
         base_depth = self.base_depth
-        self.widget.cache_key = lambda: f"org-select:{name}:{user.role}:{user.scope_id}:{base_depth}:{fingerprint()}"
+        self.widget.cache_key = lambda: (
+            f"org-select:{name}:{user.role}:{user.scope_id}:{base_depth}:{stamp or fingerprint()}"
+        )
 
 
 class OrganizationChoiceFilter(django_filters.ModelChoiceFilter):
@@ -116,8 +118,6 @@ class MemberFilter(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         scope = getattr(user, "scope", None)
         self.form.fields["organization"].base_depth = scope.depth if scope is not None else 1
-        if user is not None:
-            self.form.fields["organization"].cache_options(user, "members")
         for form_field in self.form.fields.values():
             widget = form_field.widget
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"

@@ -17,6 +17,9 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +29,8 @@ from portal.audit.log import record
 from portal.audit.models import Event
 from portal.downloads import stored_file_response
 from portal.permissions import can, require, scoped_projects
+from portal.statistics import cache as stats_cache
+from portal.statistics.cache import page_fragment, render_fragment
 
 from . import selectors, services
 from .filters import PlanFilter, ProjectFilter
@@ -103,18 +108,43 @@ def _error_text(exc: Exception) -> str:
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     require(request, "project.list")
-    queryset = selectors.project_list_queryset(request.user)
-    project_filter = ProjectFilter(request.GET, queryset=queryset, request=request)
+    user = request.user
+    stamp = stats_cache.fingerprint()
+    queryset = selectors.project_list_queryset(user)
+    project_filter = ProjectFilter(request.GET, queryset=queryset, request=request, stamp=stamp)
     results = project_filter.qs if project_filter.is_valid() else queryset.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SimpleLazyObject(lambda: Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")))
+    can_create = can(user, "project.create")
+
+    def build() -> dict:
+        context = {"page": page, "can_create": can_create}
+        return {
+            "count": page.paginator.count,
+            "html": render_fragment("projects/_project_table.html", context, request),
+        }
+
+    # The table and its total are the same for every user of one role and scope: cached under the data's
+    # fingerprint (any change of a project, team, result, organization or audited step gives a new one).
+    table = page_fragment(
+        "project-list",
+        user.role,
+        user.scope_id,
+        can_create,
+        sorted(request.GET.lists()),
+        get_language(),
+        stamp,
+        build=build,
+    )
     return render(
         request,
         "projects/project_list.html",
         {
             "filter": project_filter,
             "page": page,
-            "can_create": can(request.user, "project.create"),
-            "can_plans": can(request.user, "plan.list"),
+            "total": table["count"],
+            "table_html": mark_safe(table["html"]),  # noqa: S308 (rendered by the template engine)
+            "can_create": can_create,
+            "can_plans": can(user, "plan.list"),
         },
     )
 
