@@ -56,3 +56,15 @@ class FastSelect(forms.Select):
                 )
             )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(options)))  # noqa: S308
+
+
+def fast_selects(form: forms.BaseForm) -> None:
+    """Render the form's plain single selects in one pass too (a filter form's year, status, category …):
+    Django's template per option costs a few tenths of a millisecond per select."""
+    for field in form.fields.values():
+        widget = field.widget
+        if type(widget) is forms.Select:
+            fast = FastSelect(attrs=widget.attrs)
+            fast.choices = widget.choices
+            fast.is_required = widget.is_required
+            field.widget = fast

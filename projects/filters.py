@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.filters import OrganizationChoiceField
 from branches.models import Organization
 from portal.statistics import cache as stats_cache
+from portal.widgets import fast_selects
 
 from . import selectors
 from .models import Category, ImprovementPlan, Project, Status
@@ -81,6 +82,7 @@ class ProjectFilter(django_filters.FilterSet):
         if user is not None:
             self.form.fields["branch"].cache_options(user, "projects", stamp)
         _style(self.form)
+        fast_selects(self.form)
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
