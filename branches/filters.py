@@ -26,6 +26,20 @@ class OrganizationChoiceField(forms.ModelChoiceField):
         suffix = "" if obj.is_active else f" ({_('inactive')})"
         return f"{indent}{obj.name}{suffix}"
 
+    def cache_options(self, user, name: str, stamp: str | None = None) -> None:
+        """Render this select once per scope and state of the data, not on every request.
+
+        The key holds what the choices depend on (the user's role and scope, the indentation base) and the
+        data's fingerprint (portal.statistics.cache: organization ids and ``updated_at``, and every audited
+        change), so a new, renamed, moved or deactivated organization shows at the next request.
+        """
+        from portal.statistics.cache import fingerprint
+
+        base_depth = self.base_depth
+        self.widget.cache_key = lambda: (
+            f"org-select:{name}:{user.role}:{user.scope_id}:{base_depth}:{stamp or fingerprint()}"
+        )
+
 
 class OrganizationChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = OrganizationChoiceField

@@ -20,6 +20,8 @@ from django.utils.translation import pgettext_lazy
 from branches.filters import OrganizationChoiceField
 from branches.models import Member, Organization, OrgKind
 from portal.permissions import can, scope_q, scoped_honors, scoped_members, scoped_organizations, scoped_projects
+from portal.statistics import cache as stats_cache
+from portal.widgets import fast_selects
 from projects.models import PUBLISHED_STATUSES, Project
 
 from .models import (
@@ -147,20 +149,30 @@ class HonorFilter(django_filters.FilterSet):
         model = Honor
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, stamp: str | None = None, **kwargs):
+        """``stamp``: the data's fingerprint (portal.statistics.cache), when the view has read it: the years and
+        the organization select are then cached under it."""
         super().__init__(data, *args, **kwargs)
         user = getattr(self.request, "user", None)
-        years = (
-            list(scoped_honors(user).order_by("-year").values_list("year", flat=True).distinct())
-            if user is not None
-            else []
-        )
+
+        def years_of() -> list[int]:
+            return list(scoped_honors(user).order_by("-year").values_list("year", flat=True).distinct())
+
+        if user is None:
+            years = []
+        elif stamp is not None:
+            years = stats_cache.cached(stats_cache.key("honour-years", user.role, user.scope_id, stamp), years_of)
+        else:
+            years = years_of()
         self.form.fields["year"].choices = [("", _("Any year")), *[(y, str(y)) for y in years]]
         scope = getattr(user, "scope", None)
         self.form.fields["branch"].base_depth = scope.depth if scope is not None else 1
+        if user is not None:
+            self.form.fields["branch"].cache_options(user, "honours", stamp)
         if user is None or not can(user, "member.list"):
             del self.form.fields["state"]  # only valid honours are visible outside the roster readers
         _style(self.form, small=True)
+        fast_selects(self.form)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -13,8 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.audit.log import record
@@ -22,6 +24,8 @@ from portal.audit.models import Event
 from portal.downloads import stored_file_response
 from portal.ledger import ledger_response
 from portal.permissions import can, require, scope_q, scoped_honors
+from portal.statistics import cache as stats_cache
+from portal.statistics.cache import page_fragment, render_fragment
 
 from . import selectors, services
 from .forms_honors import HonorFilter, HonorForm, RevokeForm, roll_order
@@ -94,18 +98,45 @@ def _roll_queryset(user):
 def honor_list(request: HttpRequest) -> HttpResponse:
     require(request, "honor.list")
     user = request.user
-    honor_filter = HonorFilter(request.GET, queryset=_roll_queryset(user), request=request)
+    stamp = stats_cache.fingerprint()
+    honor_filter = HonorFilter(request.GET, queryset=_roll_queryset(user), request=request, stamp=stamp)
     results = roll_order(honor_filter.qs) if honor_filter.is_valid() else Honor.objects.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    for honor in page.object_list:
-        honor.recipient_link = recipient_url(user, honor)
-        honor.recipient_label = recipient_name(honor)
+
+    def get_page():
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        for honor in page.object_list:
+            honor.recipient_link = recipient_url(user, honor)
+            honor.recipient_label = recipient_name(honor)
+        return page
+
+    page = SimpleLazyObject(get_page)
+
+    def build() -> dict:
+        return {
+            "count": page.paginator.count,
+            "html": render_fragment("honors/honours/_table.html", {"page": page}, request),
+        }
+
+    # The table (with the recipients' links the user's role and scope allow) and its total: cached per role,
+    # scope, filters and the data's fingerprint (every honour service writes an audit row: a new fingerprint).
+    table = page_fragment(
+        "honour-roll",
+        user.role,
+        user.scope_id,
+        user.member_id,
+        sorted(request.GET.lists()),
+        get_language(),
+        stamp,
+        build=build,
+    )
     return render(
         request,
         "honors/honours/list.html",
         {
             "filter": honor_filter,
             "page": page,
+            "total": table["count"],
+            "table_html": mark_safe(table["html"]),  # noqa: S308 (rendered by the template engine)
             "can_create": can(user, "honor.create_any"),
             "can_export": can(user, "honor.export"),
         },

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.filters import OrganizationChoiceField
 from branches.models import Organization
+from portal.statistics import cache as stats_cache
+from portal.widgets import fast_selects
 
 from . import selectors
 from .models import Category, ImprovementPlan, Project, Status
@@ -63,14 +65,24 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, stamp: str | None = None, **kwargs):
+        """``stamp``: the data's fingerprint (portal.statistics.cache), when the view has read it: the years and
+        the organization select are then cached under it."""
         super().__init__(data, *args, **kwargs)
         user = getattr(self.request, "user", None)
-        years = selectors.project_years(user) if user is not None else []
+        if user is None:
+            years = []
+        elif stamp is not None:
+            years = stats_cache.cached(stats_cache.key("project-years", stamp), lambda: selectors.project_years(user))
+        else:
+            years = selectors.project_years(user)
         self.form.fields["year"].choices = [("", _("Any year")), *[(y, str(y)) for y in years]]
         scope = getattr(user, "scope", None)
         self.form.fields["branch"].base_depth = scope.depth if scope is not None else 1
+        if user is not None:
+            self.form.fields["branch"].cache_options(user, "projects", stamp)
         _style(self.form)
+        fast_selects(self.form)
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -11,11 +11,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.exceptions import ConflictError
 from portal.permissions import can, require, scoped_organizations, scoped_projects, scoped_rounds
+from portal.statistics import cache as stats_cache
+from portal.statistics.cache import page_fragment, render_fragment
 
 from . import round_selectors as selectors
 from . import round_services as services
@@ -115,14 +120,33 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
-    manage = can(request.user, "round.manage", round_.organization)
+    user = request.user
+    manage = can(user, "round.manage", round_.organization)
+    stamp = stats_cache.fingerprint()
+
+    def build() -> str:
+        context = {"round": round_, "dashboard": selectors.dashboard(round_, user), "items": list(round_.items.all())}
+        return render_fragment("projects/rounds/_dashboard.html", context, request)
+
+    # The branch table, ratings and checklist are the same for every user of one role and scope: cached under
+    # the data's fingerprint (a rating, a report, a finding or a step of the round gives a new one).
+    dashboard_html = page_fragment(
+        "round-dashboard",
+        round_.pk,
+        round_.status,
+        user.role,
+        user.scope_id,
+        timezone.localdate(),  # "overdue" findings are counted as of today
+        get_language(),
+        stamp,
+        build=build,
+    )
     return render(
         request,
         "projects/rounds/detail.html",
         {
             "round": round_,
-            "dashboard": selectors.dashboard(round_, request.user),
-            "items": list(round_.items.all()),
+            "dashboard_html": mark_safe(dashboard_html),  # noqa: S308 (rendered by the template engine)
             "can_manage": manage,
             "actions": services.available_round_actions(round_) if manage else [],
             "can_edit_items": manage and round_.status == RoundStatus.DRAFT,

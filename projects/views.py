@@ -17,6 +17,9 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +29,8 @@ from portal.audit.log import record
 from portal.audit.models import Event
 from portal.downloads import stored_file_response
 from portal.permissions import can, require, scoped_projects
+from portal.statistics import cache as stats_cache
+from portal.statistics.cache import page_fragment, render_fragment
 
 from . import selectors, services
 from .filters import PlanFilter, ProjectFilter
@@ -103,19 +108,44 @@ def _error_text(exc: Exception) -> str:
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     require(request, "project.list")
-    queryset = selectors.project_list_queryset(request.user)
-    project_filter = ProjectFilter(request.GET, queryset=queryset, request=request)
+    user = request.user
+    stamp = stats_cache.fingerprint()
+    queryset = selectors.project_list_queryset(user)
+    project_filter = ProjectFilter(request.GET, queryset=queryset, request=request, stamp=stamp)
     results = project_filter.qs if project_filter.is_valid() else queryset.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SimpleLazyObject(lambda: Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")))
+    can_create = can(user, "project.create")
+
+    def build() -> dict:
+        context = {"page": page, "can_create": can_create}
+        return {
+            "count": page.paginator.count,
+            "html": render_fragment("projects/_project_table.html", context, request),
+        }
+
+    # The table and its total are the same for every user of one role and scope: cached under the data's
+    # fingerprint (any change of a project, team, result, organization or audited step gives a new one).
+    table = page_fragment(
+        "project-list",
+        user.role,
+        user.scope_id,
+        can_create,
+        sorted(request.GET.lists()),
+        get_language(),
+        stamp,
+        build=build,
+    )
     return render(
         request,
         "projects/project_list.html",
         {
             "filter": project_filter,
             "page": page,
-            "can_create": can(request.user, "project.create"),
-            "can_plans": can(request.user, "plan.list"),
-            "can_export": can(request.user, "project.export"),
+            "total": table["count"],
+            "table_html": mark_safe(table["html"]),  # noqa: S308 (rendered by the template engine)
+            "can_create": can_create,
+            "can_plans": can(user, "plan.list"),
+            "can_export": can(user, "project.export"),
         },
     )
 
@@ -275,12 +305,10 @@ def member_search(request: HttpRequest) -> HttpResponse:
 # --- detail and print ----------------------------------------------------------------------------------------
 
 
-def _detail_actions(user, project: Project) -> dict:
+def _detail_flags(user, project: Project) -> dict:
+    """The per-user answers of the detail page that need only the project row (no related lists)."""
     acting = can(user, "project.act", project)
     available = {t.action for t in available_actions(project.status, user.role)} if acting else set()
-    extensions = list(project.extensions.all())
-    pending_extensions = [e for e in extensions if e.status == ExtensionStatus.PENDING]
-    open_objections = [o for o in project.objections.all() if o.status == ObjectionStatus.OPEN]
     may_report = can(user, "project.report", project)
     return {
         "can_edit": can(user, "project.edit", project),
@@ -288,7 +316,6 @@ def _detail_actions(user, project: Project) -> dict:
         "can_report": may_report,
         "can_result": may_report,
         "can_request_completion": "request_completion" in available,
-        "can_extend": may_report and not pending_extensions,
         "can_attach": can(user, "project.attach", project),
         "can_print": can(user, "project.print", project),
         "can_decide": bool(available & {"approve", "return", "reject"}),
@@ -298,35 +325,40 @@ def _detail_actions(user, project: Project) -> dict:
         "can_object": can(user, "project.object", project),
         "can_resolve": can(user, "project.resolve_objection", project),
         "can_decide_extension": can(user, "project.decide_extension", project),
-        "pending_extensions": pending_extensions,
-        "open_objections": open_objections,
         "show_objections": acting,
         "show_objector": can(user, "project.resolve_objection", project) or user.role == Role.REVIEWER and acting,
     }
 
 
-@require_GET
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    require(request, "project.list")
-    queryset = selectors.project_for_detail(user)
-    project = get_object_or_404(queryset, pk=pk)
-    require(request, "project.view", project)
-    if project.status == Status.APPROVED:
-        started = services.project_start_if_due(project=project)
-        if started.status != project.status:
-            project = get_object_or_404(queryset, pk=pk)
-    selectors.prefetch_detail(project)
-    timeline = selectors.timeline(project)
-    results = list(project.results.all())
-    general_files = [a for a in project.attachments.all() if a.result_id is None and a.report_id is None]
-    return render(
-        request,
-        "projects/project_detail.html",
-        {
+# What the cached part of the detail page (facts, sections, timeline) shows differently per user.
+BODY_FLAGS = ("show_objections", "show_objector", "can_resolve", "can_decide_extension")
+
+
+class DetailData:
+    """The related lists of one project for the detail page, loaded on first use (a cache hit needs none)."""
+
+    def __init__(self, user, project: Project) -> None:
+        self.user = user
+        self.project = project
+
+    @cached_property
+    def loaded(self) -> Project:
+        project = selectors.project_for_detail(self.user).get(pk=self.project.pk)
+        return selectors.prefetch_detail(project)
+
+    @cached_property
+    def timeline(self) -> list:
+        return selectors.timeline(self.loaded)
+
+    @cached_property
+    def context(self) -> dict:
+        project = self.loaded
+        results = list(project.results.all())
+        extensions = list(project.extensions.all())
+        return {
             "project": project,
-            "timeline": timeline,
-            "return_note": selectors.return_note(project, timeline),
+            "timeline": self.timeline,
+            "return_note": selectors.return_note(project, self.timeline),
             "team": list(project.team.all()),
             "reports": list(project.reports.all()),
             "results": results,
@@ -334,10 +366,77 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": getattr(project, "evaluation", None),
             "scores": selectors.evaluation_scores(project),
             "objections": list(project.objections.all()),
-            "extensions": list(project.extensions.all()),
-            "files": general_files,
+            "extensions": extensions,
+            "pending_extensions": [e for e in extensions if e.status == ExtensionStatus.PENDING],
+            "open_objections": [o for o in project.objections.all() if o.status == ObjectionStatus.OPEN],
+            "files": [a for a in project.attachments.all() if a.result_id is None and a.report_id is None],
             "honours": list(honors_of(project)),
-            **_detail_actions(user, project),
+        }
+
+
+def _detail_fragments(request: HttpRequest, project: Project, data: DetailData, flags: dict, stamp: str) -> dict:
+    """The return note, the facts and the sections of the page, rendered once per project, language, the
+    few per-user answers they show (BODY_FLAGS) and the data's fingerprint (portal.statistics.cache: any
+    change of the project, its team, reports, results, files, steps, evaluation or honours, and of the
+    people and organizations shown, gives a new one), so a change shows at the next request."""
+    body_flags = {name: flags[name] for name in BODY_FLAGS}
+
+    def build() -> dict:
+        context = {**data.context, **body_flags}
+        return {
+            "return_note": render_fragment("projects/_return_note.html", context, request),
+            "facts": render_fragment("projects/_detail_facts.html", context, request),
+            "body": render_fragment("projects/_detail_body.html", context, request),
+            "pending_extensions": bool(context["pending_extensions"]),
+        }
+
+    found = page_fragment("project-detail", project.pk, tuple(body_flags.values()), get_language(), stamp, build=build)
+    return {
+        "return_note": mark_safe(found["return_note"]),  # noqa: S308 (rendered by the template engine)
+        "facts": mark_safe(found["facts"]),  # noqa: S308
+        "body": mark_safe(found["body"]),  # noqa: S308
+        "pending_extensions": found["pending_extensions"],
+    }
+
+
+@require_GET
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(request, "project.list")
+    queryset = selectors.project_for_header(user)
+    project = get_object_or_404(queryset, pk=pk)
+    require(request, "project.view", project)
+    if project.status == Status.APPROVED:
+        started = services.project_start_if_due(project=project)
+        if started.status != project.status:
+            project = get_object_or_404(queryset, pk=pk)
+    stamp = stats_cache.fingerprint()
+    data = DetailData(user, project)
+    flags = _detail_flags(user, project)
+    detail = _detail_fragments(request, project, data, flags, stamp)
+    lazy = {
+        name: SimpleLazyObject(lambda name=name: data.context[name])
+        for name in (
+            "timeline",
+            "team",
+            "reports",
+            "results",
+            "evaluation",
+            "objections",
+            "extensions",
+            "files",
+            "honours",
+        )
+    }
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "detail": detail,
+            **lazy,  # the lists, for callers that read the context; the page itself shows the cached parts
+            **flags,
+            "can_extend": flags["can_report"] and not detail["pending_extensions"],
         },
     )
 

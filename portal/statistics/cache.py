@@ -78,3 +78,21 @@ def cached(cache_key: str, build) -> Any:
         found = build()
         cache.set(cache_key, found, TIMEOUT)
     return found
+
+
+def render_fragment(template_name: str, context: dict[str, Any], request=None) -> str:
+    """A template rendered without the context processors (a fragment of a page, to be cached): the request
+    is attached for tags that read it (``{% querystring %}``, ``{% csrf_token %}`` is not allowed here)."""
+    from django.template import Context
+    from django.template.loader import get_template
+
+    ctx = Context(context, autoescape=True)
+    ctx.request = request
+    return get_template(template_name).template.render(ctx)
+
+
+def page_fragment(*parts: Any, build) -> Any:
+    """A user-independent part of a page, cached under ``parts`` (which must hold the stamp, what the part's
+    content depends on, e.g. the user's role and scope, and the language) and built on a miss."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return cached(key("fragment", digest), build)
