@@ -203,29 +203,16 @@ class MemberImporter(Importer):
             "on_duty": self.cell(row, "on_duty", v.yes_no, default=True),
             "phone": "".join(ch for ch in self.cell(row, "phone", v.text) or "" if ch not in " -"),
         }
-        reference = self.required(row, "organization", self.cell(row, "organization", v.text))
-        if reference:
-            try:
-                org = self.index.resolve(reference)
-            except v.CellError as exc:
-                self.error(row, "organization", str(exc))
-            else:
-                if org.kind not in services.MEMBER_KINDS:
-                    self.error(
-                        row,
-                        "organization",
-                        _("People belong to a party branch or a party group, not “%(name)s”.") % {"name": org.name},
-                    )
-                elif not org.is_active:
-                    self.error(row, "organization", _("“%(name)s” is deactivated.") % {"name": org.name})
-                elif self.by is not None and not can(self.by, "member.create_in", org):
-                    self.error(
-                        row,
-                        "organization",
-                        _("“%(name)s” is outside the organizations you look after.") % {"name": org.name},
-                    )
-                else:
-                    values["organization"] = org
+        org = self.organization(
+            row,
+            "organization",
+            self.index,
+            kinds=services.MEMBER_KINDS,
+            misfit=_("People belong to a party branch or a party group, not “%(name)s”."),
+            may=lambda org: can(self.by, "member.create_in", org),
+        )
+        if org is not None:
+            values["organization"] = org
         if values["party_status"] == "none" and values["party_post"]:
             self.error(row, "party_post", _("Non-party staff cannot hold a party post."))
         return values

@@ -16,7 +16,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import Member
+from branches.models import Member, OrgKind
 from portal.audit.log import record
 from portal.audit.models import Event
 from portal.permissions import in_scope_of
@@ -162,31 +162,14 @@ class ProjectImporter(Importer):
                     % {"value": v.shown(name), "allowed": "、".join(self.result_types)},
                 )
         data["result_types"] = types
-        reference = self.required(row, "organization", c(row, "organization", v.text))
-        branch = None
-        if reference:
-            try:
-                branch = self.index.resolve(reference)
-            except v.CellError as exc:
-                self.error(row, "organization", str(exc))
-            else:
-                if not branch.is_branch:
-                    self.error(
-                        row,
-                        "organization",
-                        _("Projects are filed by a party branch, not “%(name)s”.") % {"name": branch.name},
-                    )
-                    branch = None
-                elif not branch.is_active:
-                    self.error(row, "organization", _("“%(name)s” is deactivated.") % {"name": branch.name})
-                    branch = None
-                elif self.by is not None and not in_scope_of(self.by, branch):
-                    self.error(
-                        row,
-                        "organization",
-                        _("“%(name)s” is outside the organizations you look after.") % {"name": branch.name},
-                    )
-                    branch = None
+        branch = self.organization(
+            row,
+            "organization",
+            self.index,
+            kinds=(OrgKind.BRANCH,),
+            misfit=_("Projects are filed by a party branch, not “%(name)s”."),
+            may=lambda org: in_scope_of(self.by, org),
+        )
         data["organization"] = branch
         leader_no = self.required(row, "leader", c(row, "leader", v.text))
         leader = self._person(row, "leader", leader_no) if leader_no else None

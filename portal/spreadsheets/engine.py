@@ -20,7 +20,7 @@ from .base import CREATE, UNCHANGED, UPDATE, Change, FileRefused, Issue, Outcome
 from .columns import Column
 from .kinds import KINDS, ImportKind
 from .reading import MAX_FILE_BYTES, MAX_ROWS, SheetRow, read_sheet
-from .values import CellError
+from .values import CellError, text
 
 __all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "Importer", "run_import"]
 
@@ -67,6 +67,30 @@ class Importer:
         if value in (None, "", []) and (row.number, key) not in self._bad_cells:
             self.error(row, key, _("This column must be filled in."))
         return value
+
+    def organization(
+        self, row: SheetRow, key: str, index, *, kinds: tuple[str, ...], misfit: str, may: Callable[[Any], bool]
+    ):
+        """The organization a cell names (resolved in ``index``, an ``OrgIndex``), if it is of one of ``kinds``,
+        active, and one the importing user ``may`` use; otherwise the error is recorded and None returned.
+        ``misfit`` is the message for another kind, with ``%(name)s``."""
+        reference = self.required(row, key, self.cell(row, key, text))
+        if not reference:
+            return None
+        try:
+            org = index.resolve(reference)
+        except CellError as exc:
+            self.error(row, key, str(exc))
+            return None
+        if org.kind not in kinds:
+            self.error(row, key, misfit % {"name": org.name})
+        elif not org.is_active:
+            self.error(row, key, _("“%(name)s” is deactivated.") % {"name": org.name})
+        elif self.by is not None and not may(org):
+            self.error(row, key, _("“%(name)s” is outside the organizations you look after.") % {"name": org.name})
+        else:
+            return org
+        return None
 
     def validation_errors(self, row: SheetRow, exc: ValidationError, field_columns: dict[str, str]) -> None:
         """Report a service's ValidationError on the columns its fields come from."""
@@ -123,8 +147,6 @@ class Importer:
 
 def changed_fields(pairs: Iterable[tuple[str, Any, Any]]) -> dict[str, list[str]]:
     """header → [old, new] for the pairs whose values differ (compared as shown text)."""
-    from .values import text
-
     result: dict[str, list[str]] = {}
     for header, old, new in pairs:
         if text(old) != text(new):
