@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
+
+from tests.spreadsheet_support import xlsx
 
 ORG_HEADERS = ["名称", "类别", "上级党组织", "编码"]
 MEMBER_HEADERS = ["姓名", "性别", "工号", "所在党组织", "政治面貌", "入党时间", "在岗"]
@@ -26,17 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def workbook(sheet: str, headers: list[str], rows: list[list], *, title: str | None = "测试导入") -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
-    if title:
-        ws.append([title])
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx(headers, rows, sheet=sheet, title=title)
 
 
 def organizations_file(rows: list[list] | None = None) -> bytes:
