@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -42,20 +44,42 @@ def _matches(path: str, url: str) -> bool:
     return path == "/" if url == "/" else path.startswith(url)
 
 
-def navigation(request: HttpRequest) -> dict:
-    """``nav_items``: every page the user may open (flat, for the workbench); ``nav_menu``: the navbar, grouped."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_menu": []}
+def permission_state(user) -> tuple:
+    """What the navigation's rules read of a user. Every NAV action is a role-level rule (role and active flag;
+    the scope is kept in for safety), so the entries are computed once per state (tests/test_navigation.py)."""
+    return (user.role, user.is_active, user.is_superuser, user.is_staff, user.scope_id)
+
+
+_ENTRIES: dict[tuple, tuple] = {}
+
+
+def entries_for(user) -> tuple[tuple[Any, str, str, str], ...]:
+    """``(label, url, icon, group)`` of every entry the user may open, computed once per permission state and
+    URL prefix in this process (the labels are lazy: they follow the language of each request)."""
+    key = (permission_state(user), get_script_prefix())
+    found = _ENTRIES.get(key)
+    if found is None:
+        found = tuple(
+            (label, reverse(name), icon, group) for label, name, action, icon, group in NAV if can(user, action)
+        )
+        if len(_ENTRIES) >= 512:
+            _ENTRIES.clear()
+        _ENTRIES[key] = found
+    return found
+
+
+def current_url(entries, path: str) -> str | None:
+    """Only the entry with the longest matching URL is the current page: /org/members/7/ is "Members",
+    not also "Organizations" (/org/)."""
+    matching = [url for _label, url, _icon, _group in entries if _matches(path, url)]
+    return max(matching, key=len) if matching else None
+
+
+def build_menu(entries, current: str | None) -> tuple[list[dict], list[dict]]:
+    """``(items, menu)``: every entry flat, and the navbar with the grouped entries in their menus."""
     items, menu, groups = [], [], {}
-    current = request.path
-    entries = [(label, reverse(name), icon, group) for label, name, action, icon, group in NAV if can(user, action)]
-    # Only the entry with the longest matching URL is the current page: /org/members/7/ is "Members",
-    # not also "Organizations" (/org/).
-    matching = [url for _label, url, _icon, _group in entries if _matches(current, url)]
-    current_url = max(matching, key=len) if matching else None
     for label, url, icon, group in entries:
-        active = url == current_url
+        active = url == current
         item = {"label": label, "url": url, "icon": icon, "active": active}
         items.append(item)
         if not group:
@@ -68,4 +92,22 @@ def navigation(request: HttpRequest) -> dict:
         groups[group]["children"].append(item)
         groups[group]["active"] = groups[group]["active"] or active
     menu = [m["children"][0] if len(m.get("children", [None, None])) == 1 else m for m in menu]
+    return items, menu
+
+
+def user_navigation(user, path: str) -> tuple[str | None, list[dict], list[dict]]:
+    """``(current URL, items, menu)`` for a signed-in user on ``path``."""
+    entries = entries_for(user)
+    current = current_url(entries, path)
+    items, menu = build_menu(entries, current)
+    return current, items, menu
+
+
+def navigation(request: HttpRequest) -> dict:
+    """``nav_items``: every page the user may open (flat, for the workbench); ``nav_menu``: the navbar, grouped
+    (``{% navbar %}`` renders it, cached)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "nav_menu": []}
+    _current, items, menu = user_navigation(user, request.path)
     return {"nav_items": items, "nav_menu": menu}

@@ -7,12 +7,15 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from portal.accounts.backends import session_user
 from portal.audit.request_context import RequestMeta, reset_request_meta, set_request_meta
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -39,6 +42,24 @@ class RequestIdMiddleware:
             reset_request_meta(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+def _get_user(request: HttpRequest):
+    """Django's ``auth.get_user``, given the user that ``portal.sessions`` read with the session row."""
+    if not hasattr(request, "_cached_user"):
+        session = request.session
+        session.get(auth.SESSION_KEY)  # loads the session (and its user) once
+        with session_user(getattr(session, "frame_user", None)):
+            request._cached_user = auth.get_user(request)
+    return request._cached_user
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """``request.user`` without a second query: see ``portal.sessions`` and ``portal.accounts.backends``."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _get_user(request))
 
 
 class SessionLifetimeMiddleware:

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.AuthenticationMiddleware",  # Django's, the user read with the session (portal.sessions)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
     "portal.middleware.PasswordChangeRequiredMiddleware",
@@ -132,13 +132,30 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    # psycopg prepares a statement after this many runs: never by itself, only the few queries that
+    # portal.db.prepared_cursor() runs (the session with its user, the data fingerprint); see portal/db.py.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Caches ----------------------------------------------------------------
+# Per process (each gunicorn worker its own): every entry's key holds what its content depends on (the data's
+# fingerprint, see portal/statistics/cache.py), so no process ever reads a stale entry. "frame" keeps the
+# rendered navbar per user state and language (portal/templatetags/navbar.py), apart from the larger fragments.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "redengine-default"},
+    "frame": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "redengine-frame",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 # --- Accounts, passwords, lockout ------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.accounts.backends.SessionUserBackend",  # ModelBackend, taking the user read with the session
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workbench:home"
@@ -224,7 +241,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "portal.staticfiles.StaticFilesStorage"  # WhiteNoise's compressed manifest, URLs remembered
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -27,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Member, Organization, OrgKind, PartyStatus
+from portal.db import ModelColumns, prepared_cursor
 from portal.permissions import scope_q, scoped_members, scoped_organizations, scoped_projects
 
 from .models import (
@@ -163,11 +166,40 @@ def project_for_detail(user) -> QuerySet[Project]:
     )
 
 
-def project_for_header(user) -> QuerySet[Project]:
-    """The scoped queryset of the detail page's own fetch: the row and its organization (for the permission
-    checks and the header); the rest of the page comes from the cache or from ``project_for_detail``. A join
-    of eight tables cost more to plan (4 ms) than to run."""
-    return scoped_projects(user).select_related("organization")
+@cache
+def _row_query() -> tuple[str, ModelColumns, ModelColumns]:
+    from portal.statistics.cache import expression
+
+    connection = connections["default"]
+    qn = connection.ops.quote_name
+    projects = ModelColumns(Project, "p")
+    orgs = ModelColumns(Organization, "o")
+    sql = (
+        f"SELECT {projects.sql}, {orgs.sql}, {expression()} "  # noqa: S608 (model metadata and constants only)
+        f"FROM {qn(Project._meta.db_table)} p "
+        f"JOIN {qn(Organization._meta.db_table)} o ON o.{qn('id')} = p.{qn('organization_id')} "
+        f"WHERE p.{qn('id')} = %s"
+    )
+    return sql, projects, orgs
+
+
+def project_row(pk: int) -> tuple[Project, str] | None:
+    """The detail page's own fetch: the project row, its organization and the data's state (the input of
+    ``portal.statistics.cache.digest``) in one prepared statement (portal/db.py), or None. Whether the user may
+    see it is the caller's question (``project.view``, the rule ``scoped_projects`` expresses as a queryset);
+    the ORM's version of this query cost more to build and plan than to run."""
+    if not 0 < pk < 2**63:  # a bigint: anything else matches no row (as the ORM's lookups answer)
+        return None
+    sql, projects, orgs = _row_query()
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    project = projects.instance(row[: len(projects)])
+    organization = orgs.instance(row[len(projects) : len(projects) + len(orgs)])
+    Project._meta.get_field("organization").set_cached_value(project, organization)
+    return project, row[-1]
 
 
 def prefetch_detail(project: Project, only: tuple[str, ...] | None = None) -> Project:

@@ -14,9 +14,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -30,7 +31,7 @@ from portal.audit.models import Event
 from portal.downloads import stored_file_response
 from portal.permissions import can, require, scoped_projects
 from portal.statistics import cache as stats_cache
-from portal.statistics.cache import page_fragment, render_fragment
+from portal.statistics.cache import fill_csrf, page_fragment, render_fragment
 
 from . import selectors, services
 from .filters import PlanFilter, ProjectFilter
@@ -399,21 +400,58 @@ def _detail_fragments(request: HttpRequest, project: Project, data: DetailData, 
     }
 
 
+def _visible_project(user, pk: int) -> tuple[Project, str]:
+    """The project with its organization and the data's state (one prepared query), or 404 when the user may not
+    see it: ``project.view`` is the rule that ``scoped_projects`` applies to lists (tests/test_projects_visibility.py
+    checks that both agree for every role and project), so another branch's draft is 404, never 403."""
+    found = selectors.project_row(pk)
+    if found is None or not can(user, "project.view", found[0]):
+        raise Http404
+    return found
+
+
+def _detail_page(request: HttpRequest, project: Project, data: DetailData, flags: dict, stamp: str) -> dict:
+    """The content of the page (header, action buttons, facts, sections), rendered once per project, the user's
+    answers (``flags``, whether the user may publish it), language, day and data fingerprint; each request only
+    puts its CSRF token in (``fill_csrf``). On a miss the facts and sections may still come from their own,
+    less specific cache (``_detail_fragments``)."""
+    publish = can(request.user, "showcase.publish", project)
+
+    def build() -> dict:
+        detail = _detail_fragments(request, project, data, flags, stamp)
+        can_extend = flags["can_report"] and not detail["pending_extensions"]
+        context = {"request": request, "project": project, "detail": detail, **flags, "can_extend": can_extend}
+        return {
+            "content": render_fragment("projects/_detail_page.html", context, request),
+            "breadcrumbs": render_fragment(
+                "projects/_breadcrumbs.html", {"project": None, "here": project.title}, request
+            ),
+            "can_extend": can_extend,
+        }
+
+    key = ("project-detail-page", project.pk, tuple(flags.values()), publish, get_language())
+    found = page_fragment(*key, timezone.localdate().isoformat(), stamp, build=build)
+    return {
+        "content": mark_safe(fill_csrf(found["content"], request)),  # noqa: S308 (rendered by the template engine)
+        "breadcrumbs": mark_safe(found["breadcrumbs"]),  # noqa: S308
+        "can_extend": found["can_extend"],
+    }
+
+
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(request, "project.list")
-    queryset = selectors.project_for_header(user)
-    project = get_object_or_404(queryset, pk=pk)
-    require(request, "project.view", project)
+    # The row, its organization and the data's fingerprint in one query.
+    project, state = _visible_project(user, pk)
     if project.status == Status.APPROVED:
         started = services.project_start_if_due(project=project)
         if started.status != project.status:
-            project = get_object_or_404(queryset, pk=pk)
-    stamp = stats_cache.fingerprint()
+            project, state = _visible_project(user, pk)
+    stamp = stats_cache.digest(state)
     data = DetailData(user, project)
     flags = _detail_flags(user, project)
-    detail = _detail_fragments(request, project, data, flags, stamp)
+    page = _detail_page(request, project, data, flags, stamp)
     lazy = {
         name: SimpleLazyObject(lambda name=name: data.context[name])
         for name in (
@@ -433,10 +471,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "projects/project_detail.html",
         {
             "project": project,
-            "detail": detail,
+            "page": page,
             **lazy,  # the lists, for callers that read the context; the page itself shows the cached parts
             **flags,
-            "can_extend": flags["can_report"] and not detail["pending_extensions"],
+            "can_extend": page["can_extend"],
         },
     )
 

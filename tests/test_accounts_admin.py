@@ -8,12 +8,12 @@ import html
 import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
-from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from portal.accounts.models import Role, User
+from portal.accounts.models import UserSession as Session
 from portal.audit.models import AuditEvent, Event, Result
 
 from .conftest import client_for

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import Role, User
+from portal.accounts.models import UserSession as Session
 from portal.audit.models import AuditEvent, Event, Result
 
 from .factories import DEFAULT_PASSWORD

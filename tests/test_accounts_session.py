@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.accounts.models import UserSession as Session
 from portal.accounts.services import user_deactivate
 from portal.audit.models import AuditEvent, Event
 from portal.middleware import SESSION_STARTED_KEY

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from portal.accounts.models import UserSession as Session
 from portal.sessions import REFRESH_SECONDS, SessionStore
 
 URL = "/workbench/"
@@ -21,7 +21,7 @@ def _session(client) -> Session:
 def _writes(client) -> int:
     with CaptureQueriesContext(connection) as ctx:
         client.get(URL)
-    return sum(1 for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"])
+    return sum(1 for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and "accounts_session" in q["sql"])
 
 
 def test_it_does_not_rewrite_a_deadline_written_less_than_a_minute_ago(clients):

@@ -71,7 +71,7 @@ def test_it_reads_the_fingerprint_from_indexes(db):
 
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
-        cursor.execute("EXPLAIN " + stats_cache._sql())
+        cursor.execute("EXPLAIN SELECT " + stats_cache.expression())
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "Seq Scan" not in plan, plan

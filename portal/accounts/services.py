@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils import timezone
 from portal.audit.log import diff, record
 from portal.audit.models import Event
 
-from .models import PasswordHistory, User
+from .models import PasswordHistory, User, UserSession
 
 PASSWORD_HISTORY_KEEP = 5
 
@@ -82,12 +81,9 @@ def user_save(*, user: User, before: dict | None, by: User | None) -> User:
 
 
 def end_sessions(*, user: User) -> int:
-    """Delete every server-side session of the user (deactivation, forced logout)."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
-            ended += 1
+    """Delete every server-side session of the user (deactivation, forced logout): the sessions carry
+    the user's id in a column of their own (``UserSession``)."""
+    ended, _by_model = UserSession.objects.filter(user=user).delete()
     return ended
 
 

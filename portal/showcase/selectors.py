@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from branches.models import Organization
 from honors.models import LEVEL_ORDER, DemonstrationPost, Honor, PostStatus
+from portal.db import prepared_cursor
 from projects.models import Attachment, AttachmentKind, Category, Project, Result, Status, TeamMember
 
 from .models import Story
@@ -62,7 +63,7 @@ def fingerprint() -> str:
     # Table names come from the models, never from input.
     maxima = ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {m._meta.db_table})" for m in tables)  # noqa: S608
     sql = f"SELECT {maxima}"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection (portal/db.py)
         cursor.execute(sql)
         row = cursor.fetchone()
     return "/".join(str(part) for part in row)

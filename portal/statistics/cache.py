@@ -19,9 +19,10 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from portal.db import prepared_cursor
 from portal.statistics.selectors import compute
 
 TIMEOUT = 60 * 60  # an entry is found again only while the data is unchanged; one hour bounds the memory
@@ -43,17 +44,23 @@ _PARTS = (
 )
 
 
-def _sql() -> str:
-    columns = ", ".join(f"(SELECT {expr} FROM {table})" for table, expr in _PARTS)  # noqa: S608 (constants)
-    return f"SELECT {columns}"
+def expression() -> str:
+    """The data's state as one SQL text value (PostgreSQL and SQLite): the maxima joined with commas."""
+    parts = (f"COALESCE(CAST((SELECT {expr} FROM {table}) AS TEXT), '-')" for table, expr in _PARTS)  # noqa: S608
+    return " || ',' || ".join(parts)
+
+
+def digest(state: str) -> str:
+    """The fingerprint of a state read with ``expression()``."""
+    return hashlib.blake2b(str(state).encode(), digest_size=10).hexdigest()
 
 
 def fingerprint() -> str:
     """A short digest of the data's state, from one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql())
+    with prepared_cursor() as cursor:  # planned once per connection (portal/db.py)
+        cursor.execute(f"SELECT {expression()}")  # noqa: S608 (constants only)
         row = cursor.fetchone()
-    return hashlib.blake2b(repr(row).encode(), digest_size=10).hexdigest()
+    return digest(row[0])
 
 
 def key(*parts: Any) -> str:
@@ -82,13 +89,33 @@ def cached(cache_key: str, build) -> Any:
 
 def render_fragment(template_name: str, context: dict[str, Any], request=None) -> str:
     """A template rendered without the context processors (a fragment of a page, to be cached): the request
-    is attached for tags that read it (``{% querystring %}``, ``{% csrf_token %}`` is not allowed here)."""
+    is attached for tags that read it (``{% querystring %}``); ``{% csrf_token %}`` renders ``CSRF_SLOT``, to be
+    replaced by ``fill_csrf`` each time the fragment is served."""
     from django.template import Context
     from django.template.loader import get_template
 
-    ctx = Context(context, autoescape=True)
+    ctx = Context({"csrf_token": CSRF_SLOT, **context}, autoescape=True)
     ctx.request = request
     return get_template(template_name).template.render(ctx)
+
+
+# ``{% csrf_token %}`` in a cached fragment renders this slot; ``fill_csrf`` puts the request's token in its place.
+CSRF_SLOT = "@@re-csrf-token@@"
+
+
+def request_token(request) -> str:
+    """The CSRF token of this request, masked once (any masked form of the browser's secret is valid)."""
+    token = getattr(request, "_redengine_csrf_token", None)
+    if token is None:
+        token = request._redengine_csrf_token = get_token(request)
+    return token
+
+
+def fill_csrf(html: str, request) -> str:
+    """A cached fragment with the CSRF token of this request."""
+    if CSRF_SLOT not in html:
+        return html
+    return html.replace(CSRF_SLOT, request_token(request))
 
 
 def page_fragment(*parts: Any, build) -> Any:

@@ -22,7 +22,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
@@ -32,6 +31,7 @@ from django.utils import timezone
 
 from portal.loaddata import BENCH_USERNAME
 from portal.middleware import SESSION_STARTED_KEY
+from portal.sessions import SessionStore
 
 # Target share (%) of the trivial view's requests per second, by kind of page (issue 6).
 TARGETS: dict[str, float] = {"detail": 30.0, "list": 6.0, "statistics": 10.0, "cached public": 50.0}
@@ -400,7 +400,7 @@ class Command(BaseCommand):
     def _session(self, user) -> str:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "portal.accounts.backends.SessionUserBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store[SESSION_STARTED_KEY] = time.time()
         store.set_expiry(timedelta(hours=2))
