@@ -111,3 +111,14 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": [], "nav_menu": []}
     _current, items, menu = user_navigation(user, request.path)
     return {"nav_items": items, "nav_menu": menu}
+
+
+def csrf(request: HttpRequest) -> dict:
+    """``csrf_token`` for every form of the page, masked once per request (``portal.pagecache.request_token``):
+    a page kept whole in the cache can then carry a slot in its place (it replaces Django's own, which masks the
+    secret anew for every form)."""
+    from django.utils.functional import SimpleLazyObject
+
+    from portal.pagecache import request_token
+
+    return {"csrf_token": SimpleLazyObject(lambda: request_token(request))}

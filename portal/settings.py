@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "portal.context_processors.csrf",  # one masked token per request (portal/pagecache.py)
                 "portal.context_processors.navigation",
                 "portal.workbench.context_processors.unread_notifications",
             ],
@@ -148,6 +149,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "redengine-frame",
         "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+    # Whole pages per user (portal/pagecache.py): ~50 KB each, so at most ~25 MB per process.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "redengine-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
 

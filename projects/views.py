@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from honors.selectors import honors_of
+from portal import pagecache
 from portal.accounts.models import Role
 from portal.audit.log import record
 from portal.audit.models import Event
@@ -442,6 +443,11 @@ def _detail_page(request: HttpRequest, project: Project, data: DetailData, flags
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(request, "project.list")
+    # The whole page as this user last saw it, while nothing has changed (portal/pagecache.py).
+    seen = stats_cache.fingerprint()
+    key = pagecache.page_key(request, "project-detail", seen)
+    if (found := pagecache.cached_page(request, key)) is not None:
+        return found
     # The row, its organization and the data's fingerprint in one query.
     project, state = _visible_project(user, pk)
     if project.status == Status.APPROVED:
@@ -466,7 +472,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "honours",
         )
     }
-    return render(
+    response = render(
         request,
         "projects/project_detail.html",
         {
@@ -477,6 +483,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_extend": page["can_extend"],
         },
     )
+    # Kept only when the data did not change while the page was made (the key holds the earlier state).
+    return pagecache.remember(request, key if stamp == seen else None, response)
 
 
 @require_GET

@@ -19,10 +19,10 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from portal.db import prepared_cursor
+from portal.pagecache import CSRF_SLOT, fill_csrf, request_token  # noqa: F401 (the fragments' helpers)
 from portal.statistics.selectors import compute
 
 TIMEOUT = 60 * 60  # an entry is found again only while the data is unchanged; one hour bounds the memory
@@ -97,25 +97,6 @@ def render_fragment(template_name: str, context: dict[str, Any], request=None) -
     ctx = Context({"csrf_token": CSRF_SLOT, **context}, autoescape=True)
     ctx.request = request
     return get_template(template_name).template.render(ctx)
-
-
-# ``{% csrf_token %}`` in a cached fragment renders this slot; ``fill_csrf`` puts the request's token in its place.
-CSRF_SLOT = "@@re-csrf-token@@"
-
-
-def request_token(request) -> str:
-    """The CSRF token of this request, masked once (any masked form of the browser's secret is valid)."""
-    token = getattr(request, "_redengine_csrf_token", None)
-    if token is None:
-        token = request._redengine_csrf_token = get_token(request)
-    return token
-
-
-def fill_csrf(html: str, request) -> str:
-    """A cached fragment with the CSRF token of this request."""
-    if CSRF_SLOT not in html:
-        return html
-    return html.replace(CSRF_SLOT, request_token(request))
 
 
 def page_fragment(*parts: Any, build) -> Any:

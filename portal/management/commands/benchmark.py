@@ -24,10 +24,12 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from portal.loaddata import BENCH_USERNAME
 from portal.middleware import SESSION_STARTED_KEY
@@ -322,7 +324,9 @@ class Command(BaseCommand):
             )
             root = f"http://127.0.0.1:{port}"
             self._wait(root + "/healthz", server)
-            cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
+            # A signed-in browser holds the session cookie and the CSRF cookie (set at its first page).
+            csrf_secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+            cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
             run = lambda path, signed_in: self._wrk(wrk, root + path, cookie if signed_in else "", options)  # noqa: E731
             self.stdout.write(
                 f"gunicorn on {root}, {options['workers']} sync workers; wrk {options['connections']} "
