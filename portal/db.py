@@ -5,8 +5,8 @@ proxies such as PgBouncer working, and binds parameters on the client, so Postgr
 For the session-and-user query (``portal.sessions``) and the data fingerprint (``portal.statistics.cache``)
 planning cost more than running: the fingerprint's twelve index look-ups took ~2 ms against ~0.7 ms
 prepared (docs/performance.md). ``prepared_cursor()`` runs them as server-side prepared statements (planned once
-per connection); every other query is unchanged, because settings.py sets ``prepare_threshold`` so high that
-psycopg prepares nothing by itself. ``DB_PREPARED_STATEMENTS=0`` turns this off (e.g. behind PgBouncer in
+per connection); settings.py sets ``prepare_threshold`` only to allow them, and every other query is unchanged
+(Django's cursors bind parameters on the client and never prepare). ``DB_PREPARED_STATEMENTS=0`` turns this off (e.g. behind PgBouncer in
 transaction mode). The cursor is Django's wrapper, so the queries are logged and counted as any other.
 """
 

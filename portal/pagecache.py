@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +28,15 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
-CSRF_SLOT = "@@re-csrf-token@@"
+
+def slot(name: str) -> str:
+    """A placeholder for per-request text in cached HTML. It is derived from the secret key, so that no user
+    can type it into a name or an address (it would be filled like a real slot), yet every process agrees."""
+    digest = hashlib.blake2b(f"{settings.SECRET_KEY}:slot:{name}".encode(), digest_size=8).hexdigest()
+    return f"@@re-{name}-{digest}@@"
+
+
+CSRF_SLOT = slot("csrf")
 CACHE = "pages"
 TIMEOUT = 60 * 60
 

@@ -134,8 +134,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
-    # psycopg prepares a statement after this many runs: never by itself, only the few queries that
-    # portal.db.prepared_cursor() runs (the session with its user, the data fingerprint); see portal/db.py.
+    # Django's default (None) forbids prepared statements on the connection. Any number allows them; Django's own
+    # cursors bind parameters on the client and never prepare, so only the queries portal.db.prepared_cursor()
+    # runs are prepared (the session with its user, the data fingerprint, the project row); see portal/db.py.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,6 +10,7 @@ returns to it) and the unread-notifications badge.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django import template
 from django.core.cache import caches
@@ -20,13 +21,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from portal.context_processors import build_menu, current_url, entries_for, permission_state
-from portal.statistics.cache import request_token
+from portal.pagecache import CSRF_SLOT, request_token, slot
 
 register = template.Library()
 
 TEMPLATE = "includes/_navbar.html"
 TIMEOUT = 60 * 60
-SLOTS = {"csrf": "@@re-csrf@@", "next": "@@re-next@@", "badge": "@@re-badge@@"}
+SLOTS = {"csrf": CSRF_SLOT, "next": slot("next"), "badge": slot("badge")}
+_FILL = re.compile("|".join(re.escape(value) for value in SLOTS.values()))
 
 
 def _badge(count: int) -> str:
@@ -70,9 +72,10 @@ def navbar(context) -> SafeString:
         cache.set(key, html, TIMEOUT)
     unread = context.get("unread_notifications", 0)
     count = unread() if callable(unread) else unread
-    html = (
-        html.replace(SLOTS["csrf"], request_token(request))
-        .replace(SLOTS["next"], escape(request.get_full_path()))
-        .replace(SLOTS["badge"], _badge(count))
-    )
-    return mark_safe(html)  # noqa: S308 (rendered by the template engine; the slots are escaped above)
+    values = {
+        SLOTS["csrf"]: request_token(request),
+        SLOTS["next"]: escape(request.get_full_path()),
+        SLOTS["badge"]: _badge(count),
+    }
+    # One pass: text put into a slot is never scanned again (a path may hold anything).
+    return mark_safe(_FILL.sub(lambda m: values[m.group(0)], html))  # noqa: S308 (rendered by the template engine; the slots are escaped above)
