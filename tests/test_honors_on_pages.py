@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.urls import reverse
 from honors import services
 from honors.models import GradeLevel, Honor, PostStatus, RecipientKind
 
+from .cache_support import clear_caches
 from .factories import MemberFactory
 from .honors_support import (
     BRANCH_AWARD,
@@ -191,7 +191,7 @@ def test_the_pages_run_a_constant_number_of_queries(clients, company, users, dja
     counts = {}
     for page in urls:
         client.get(page)
-        cache.clear()  # cold: the project page's cached parts are rendered (portal.statistics.cache)
+        clear_caches()  # cold: the project page's cached parts are rendered (portal.statistics.cache)
         with CaptureQueriesContext(connection) as few:
             client.get(page)
         counts[page] = len(few.captured_queries)
@@ -201,7 +201,7 @@ def test_the_pages_run_a_constant_number_of_queries(clients, company, users, dja
             company, users, title=f"项目荣誉{i}", recipient_kind=RecipientKind.PROJECT, member=None, project=project
         )
     for page in urls:
-        cache.clear()
+        clear_caches()
         with django_assert_num_queries(counts[page]):
             response = client.get(page)
         assert response.status_code == 200
