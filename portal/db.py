@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import connections
 from django.db.backends.utils import CursorDebugWrapper
+from django.db.models import IntegerField, Lookup
 
 try:  # psycopg 3 (PostgreSQL); SQLite needs none of this
     from django.db.backends.postgresql.base import ServerBindingCursor
@@ -85,3 +86,26 @@ def prepared_cursor(using: str = "default"):
     connection.validate_thread_sharing()
     cursor = PreparedCursor(raw)
     return _DebugWrapper(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+class AnyOf(Lookup):
+    """``field__any_of=[…]``: ``field = ANY(%s)`` with the whole list as one array parameter on PostgreSQL (an
+    ``IN`` of thousands of placeholders costs more to build and send than to run: the ledgers' chunks of 2,000
+    ids), a plain ``IN`` elsewhere."""
+
+    lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+        if not values:
+            return "1 = 0", list(lhs_params)
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+IntegerField.register_lookup(AnyOf)

@@ -162,6 +162,35 @@ def _cell(ref: str, value: Any, style: int = XF_CELL) -> str:
     return _cell(ref, str(value), style)
 
 
+_EMPTY = (None, "")
+
+
+def _row_cells(row: Sequence[Any], letters: list[str], number: int) -> str:
+    """The cells of one data row: ``_cell`` with the common cases (text, empty, whole numbers) inlined, as a
+    ledger writes hundreds of thousands of them (docs/performance.md: the export's figures)."""
+    parts = []
+    append = parts.append
+    for index, value in enumerate(row):
+        kind = type(value)
+        if kind is str and value:
+            ref = f"{letters[index]}{number}"
+            if value.startswith(FORMULA_STARTS):
+                append(_cell(ref, value))
+                continue
+            if _ILLEGAL.search(value):
+                value = _ILLEGAL.sub("", value)
+            if "&" in value or "<" in value or ">" in value:
+                value = escape(value)
+            append(f'<c r="{ref}" s="{XF_CELL}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+        elif value is None or value == "":
+            append(f'<c r="{letters[index]}{number}" s="{XF_CELL}"/>')
+        elif kind is int:
+            append(f'<c r="{letters[index]}{number}" s="{XF_CELL}"><v>{value}</v></c>')
+        else:
+            append(_cell(f"{letters[index]}{number}", value))
+    return "".join(parts)
+
+
 def _sheet_top(widths: Sequence[int], columns: int) -> str:
     cols = "".join(
         f'<col min="{n}" max="{n}" width="{widths[n - 1] if n - 1 < len(widths) else 16}" customWidth="1"/>'
@@ -252,8 +281,9 @@ def write_ledger(
             number = 2
             for row in rows:
                 number += 1
-                cells = "".join([_cell(f"{letter(i)}{number}", v) for i, v in enumerate(row)])
-                chunk.append(f'<row r="{number}">{cells}</row>')
+                if len(row) > len(letters):
+                    letter(len(row) - 1)
+                chunk.append(f'<row r="{number}">{_row_cells(row, letters, number)}</row>')
                 if len(chunk) >= ROWS_PER_WRITE:
                     out.write("".join(chunk).encode())
                     chunk.clear()

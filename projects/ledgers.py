@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+import portal.db  # noqa: F401 (registers the ``any_of`` lookup)
 from branches.ledgers import OrgReferences, org_references
 from portal.ledger import write_ledger
 from portal.permissions import scope_q, scoped_projects
@@ -91,11 +92,11 @@ def project_rows(
     for chunk in _chunks(rows, chunk_size):
         ids = [row[0] for row in chunk]
         team: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        people = TeamMember.objects.filter(project_id__in=ids).order_by("project_id", "role", "id")
+        people = TeamMember.objects.filter(project__id__any_of=ids).order_by("project_id", "role", "id")
         for project_id, member_id, employee_no in people.values_list("project_id", "member_id", "member__employee_no"):
             team[project_id].append((member_id, employee_no))
         types: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-        for project_id, type_id in through.objects.filter(project_id__in=ids).values_list(
+        for project_id, type_id in through.objects.filter(project__id__any_of=ids).values_list(
             "project_id", "resulttype_id"
         ):
             types[project_id].append(type_names[type_id])

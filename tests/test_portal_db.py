@@ -151,3 +151,19 @@ def test_static_urls_are_computed_once_per_name(tmp_path, settings, monkeypatch)
     assert len(set(first)) == 1 and other != first[0]
     assert calls == [("css/site.css", False), ("img.txt", False), ("css/site.css", True)]
     assert forced == first[0]
+
+
+def test_any_of_finds_what_in_finds_with_one_parameter(company, users):
+    from projects.models import TeamMember
+
+    projects = [in_progress(company, users), in_progress(company, users)]
+    ids = [p.pk for p in projects] + [10**12]
+    expected = sorted(TeamMember.objects.filter(project_id__in=ids).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as ctx:
+        found = sorted(TeamMember.objects.filter(project__id__any_of=ids).values_list("pk", flat=True))
+
+    assert found == expected and found
+    sql = ctx.captured_queries[0]["sql"]
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in sql and " IN (" not in sql
+    assert list(TeamMember.objects.filter(project__id__any_of=[])) == []
