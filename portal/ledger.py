@@ -186,6 +186,10 @@ def _row_cells(row: Sequence[Any], letters: list[str], number: int) -> str:
             append(f'<c r="{letters[index]}{number}" s="{XF_CELL}"/>')
         elif kind is int:
             append(f'<c r="{letters[index]}{number}" s="{XF_CELL}"><v>{value}</v></c>')
+        elif kind is dt.date:
+            append(f'<c r="{letters[index]}{number}" s="{XF_DATE}"><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>')
+        elif kind is Decimal and value.is_finite():
+            append(f'<c r="{letters[index]}{number}" s="{XF_CELL}"><v>{value:f}</v></c>')
         else:
             append(_cell(f"{letters[index]}{number}", value))
     return "".join(parts)

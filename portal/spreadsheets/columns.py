@@ -39,7 +39,7 @@ def normalize_header(text: object) -> str:
 
 
 def join_list(values) -> str:
-    return "、".join(str(v) for v in values if str(v))
+    return "、".join(text for text in map(str, values) if text)
 
 
 def split_list(text: str) -> list[str]:
