@@ -46,7 +46,8 @@ def _matches(path: str, url: str) -> bool:
 
 def permission_state(user) -> tuple:
     """What the navigation's rules read of a user. Every NAV action is a role-level rule (role and active flag;
-    the scope is kept in for safety), so the entries are computed once per state (tests/test_navigation.py)."""
+    the scope is kept in for safety), so the entries are computed once per state; an entry guarded by a rule that
+    reads anything else must not be added to NAV (tests/test_portal_navbar.py compares every role's entries)."""
     return (user.role, user.is_active, user.is_superuser, user.is_staff, user.scope_id)
 
 

@@ -1,4 +1,5 @@
-"""Request-wide concerns: request ids for the audit log, session lifetime, forced password change."""
+"""Request-wide concerns: request ids for the audit log, the user read with the session, session lifetime,
+forced password change."""
 
 from __future__ import annotations
 
