@@ -47,23 +47,33 @@ def _filename(title: str) -> str:
     return f"{title} {timezone.localdate():%Y-%m-%d}.xlsx"
 
 
-@require_GET
-def project_export(request: HttpRequest) -> HttpResponse:
+def _export(request: HttpRequest, *, ledger: str, select, title: str, headers, rows, widths, sheet: str):
+    """One ledger of the list's filtered projects (``select`` picks its rows), audited with its row count."""
     require(request, "project.export")
     projects, filters = _filtered(request)
     if projects is None:
         return _back_to_list(request)
-    record(
-        event=Event.EXPORT,
-        user=request.user,
-        detail={"ledger": "projects", "rows": projects.count(), "filters": filters},
-    )
-    title = ledgers.project_ledger_title()
+    chosen = select(projects)
+    record(event=Event.EXPORT, user=request.user, detail={"ledger": ledger, "rows": chosen.count(), "filters": filters})
     return ledger_response(
         filename=_filename(title),
         title=title,
+        headers=headers,
+        rows=rows(chosen, org_references()),
+        widths=widths,
+        sheet=sheet,
+    )
+
+
+@require_GET
+def project_export(request: HttpRequest) -> HttpResponse:
+    return _export(
+        request,
+        ledger="projects",
+        select=lambda projects: projects,
+        title=ledgers.project_ledger_title(),
         headers=ledgers.PROJECT_HEADERS,
-        rows=ledgers.project_rows(projects, org_references()),
+        rows=ledgers.project_rows,
         widths=ledgers.PROJECT_WIDTHS,
         sheet=PROJECT_SHEET,
     )
@@ -71,22 +81,13 @@ def project_export(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def result_export(request: HttpRequest) -> HttpResponse:
-    require(request, "project.export")
-    projects, filters = _filtered(request)
-    if projects is None:
-        return _back_to_list(request)
-    results = ledgers.ledger_results(projects)
-    record(
-        event=Event.EXPORT,
-        user=request.user,
-        detail={"ledger": "results", "rows": results.count(), "filters": filters},
-    )
-    title = ledgers.result_ledger_title()
-    return ledger_response(
-        filename=_filename(title),
-        title=title,
+    return _export(
+        request,
+        ledger="results",
+        select=ledgers.ledger_results,
+        title=ledgers.result_ledger_title(),
         headers=ledgers.RESULT_HEADERS,
-        rows=ledgers.result_rows(results, org_references()),
+        rows=ledgers.result_rows,
         widths=ledgers.RESULT_WIDTHS,
         sheet=ledgers.RESULT_SHEET,
     )

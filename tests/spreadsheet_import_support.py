@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import spreadsheet_support
 from tests.spreadsheet_support import xlsx
 
 ORG_HEADERS = ["名称", "类别", "上级党组织", "编码"]
 MEMBER_HEADERS = ["姓名", "性别", "工号", "所在党组织", "政治面貌", "入党时间", "在岗"]
-PROJECT_HEADERS = [
-    "项目编号",
-    "年度",
-    "项目名称",
-    "所在党支部",
-    "项目类别",
-    "选题来源",
-    "负责人工号",
-    "成员工号",
-    "计划开始",
-    "计划完成",
-    "状态",
-]
+PROJECT_HEADERS = spreadsheet_support.PROJECT_HEADERS[:11]  # 项目编号 … 状态: the required and the usual columns
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
